@@ -1,0 +1,23 @@
+namespace Hyper.Core.Application;
+
+/// <summary>
+/// The ASGI connection scope. <see cref="HttpScope"/> for <c>http</c>, <see cref="LifespanScope"/> for
+/// <c>lifespan</c>; <c>websocket</c> gets its own type with the WebSocket issue.
+/// </summary>
+public abstract class AsgiScope
+{
+    /// <summary>The scope <c>type</c>: <c>http</c>, <c>websocket</c> or <c>lifespan</c>.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>ASGI version of the interface: always "3.0".</summary>
+    public string AsgiVersion => "3.0";
+
+    /// <summary>Version of the sub-specification this scope follows.</summary>
+    public abstract string SpecVersion { get; }
+
+    /// <summary>The lifespan <c>state</c> namespace, shallow-copied per request from the lifespan scope's.</summary>
+    public IDictionary<string, object?> State { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Server extensions, by ASGI extension name (e.g. <c>http.response.trailers</c>).</summary>
+    public IDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
+}

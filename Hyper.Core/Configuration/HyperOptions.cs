@@ -1,0 +1,129 @@
+namespace Hyper.Core.Configuration;
+
+/// <summary>
+/// Every server option, immutable and validated (<see cref="Validate"/>). Keys and meanings follow
+/// Hypercorn's (`shared/reference/hypercorn.md` §1) so a Hypercorn TOML config ports over; each property's
+/// <see cref="OptionKeyAttribute"/> gives its key and flag. Sources, lowest first: these defaults, a config
+/// file (TOML, JSON, INI), <c>HYPER_*</c> environment variables, the command line.
+/// </summary>
+public sealed record HyperOptions
+{
+    public const string DefaultAccessLogFormat = "%(h)s %(l)s %(l)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
+
+    [OptionKey("bind", Flag = "bind", Help = "Address to serve on: host:port, [v6]:port, unix:/path, fd://N (repeatable)")]
+    public IReadOnlyList<BindAddress> Bind { get; init; } = [new BindAddress(BindKind.Tcp, "127.0.0.1", 8000)];
+
+    [OptionKey("insecure_bind", Flag = "insecure-bind", Help = "Cleartext address used beside TLS binds (repeatable)")]
+    public IReadOnlyList<BindAddress> InsecureBind { get; init; } = [];
+
+    [OptionKey("backlog", Flag = "backlog", Help = "Listen backlog")]
+    public int Backlog { get; init; } = 100;
+
+    [OptionKey("worker_class", Flag = "worker-class", Help = "Concurrency backend: thread-pool")]
+    public string WorkerClass { get; init; } = "thread-pool";
+
+    [OptionKey("keep_alive_timeout", Flag = "keep-alive", Help = "Seconds an idle keep-alive connection is kept open")]
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    [OptionKey("keep_alive_max_requests", Help = "Requests served on one connection before it is closed")]
+    public int KeepAliveMaxRequests { get; init; } = 1000;
+
+    [OptionKey("graceful_timeout", Flag = "graceful-timeout", Help = "Seconds in-flight requests get to finish on shutdown")]
+    public TimeSpan GracefulTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    [OptionKey("read_timeout", Flag = "read-timeout", Help = "Seconds a read may wait for bytes from the client; unset = off")]
+    public TimeSpan? ReadTimeout { get; init; }
+
+    [OptionKey("request_headers_timeout", Help = "Seconds a client has to send a complete request head (slowloris guard): 408")]
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    [OptionKey("min_request_body_rate", Help = "Bytes per second a request body must at least arrive at, after the grace period; 0 = off")]
+    public double MinRequestBodyRate { get; init; } = 240;
+
+    [OptionKey("min_request_body_rate_grace", Help = "Seconds before the request body rate is enforced")]
+    public TimeSpan MinRequestBodyRateGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    [OptionKey("min_response_rate", Help = "Bytes per second the client must at least read a response at, after the grace period; 0 = off")]
+    public double MinResponseRate { get; init; } = 240;
+
+    [OptionKey("min_response_rate_grace", Help = "Seconds before the response rate is enforced")]
+    public TimeSpan MinResponseRateGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    [OptionKey("root_path", Flag = "root-path", Help = "ASGI root_path: the prefix the application is mounted under")]
+    public string RootPath { get; init; } = "";
+
+    [OptionKey("server_names", Flag = "server-name", Help = "Host names served; other Host values get 404 (repeatable)")]
+    public IReadOnlyList<string> ServerNames { get; init; } = [];
+
+    [OptionKey("include_server_header", Help = "Send a Server header")]
+    public bool IncludeServerHeader { get; init; } = true;
+
+    [OptionKey("include_date_header", Help = "Send a Date header")]
+    public bool IncludeDateHeader { get; init; } = true;
+
+    [OptionKey("accesslog", Flag = "access-logfile", Help = "Access log target: '-' for stdout or a file path; unset = off")]
+    public string? AccessLog { get; init; }
+
+    [OptionKey("access_log_format", Flag = "access-logformat", Help = "Access log format (Gunicorn atoms)")]
+    public string AccessLogFormat { get; init; } = DefaultAccessLogFormat;
+
+    [OptionKey("errorlog", Flag = "error-logfile", Help = "Error log target: '-' for stderr or a file path")]
+    public string? ErrorLog { get; init; } = "-";
+
+    [OptionKey("loglevel", Flag = "log-level", Help = "Log level: debug, info, warning, error, critical")]
+    public string LogLevel { get; init; } = "info";
+
+    [OptionKey("log_json", Flag = "log-json", Help = "Write logs as JSON lines")]
+    public bool LogJson { get; init; }
+
+    [OptionKey("startup_timeout", Help = "Seconds the application's lifespan startup may take")]
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    [OptionKey("shutdown_timeout", Help = "Seconds the application's lifespan shutdown may take")]
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    [OptionKey("max_app_queue_size", Help = "Request body chunks buffered for the application before reading pauses")]
+    public int MaxAppQueueSize { get; init; } = 10;
+
+    /// <summary>HTTP/1.1 parser limits.</summary>
+    public Http11Limits Http11 { get; init; } = new();
+
+    /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
+    public HyperOptions Validate()
+    {
+        if (Bind.Count == 0) throw new OptionsValidationException("bind", "at least one bind is required");
+        Positive("backlog", Backlog);
+        Positive("keep_alive_max_requests", KeepAliveMaxRequests);
+        Positive("max_app_queue_size", MaxAppQueueSize);
+        NonNegative("keep_alive_timeout", KeepAliveTimeout);
+        NonNegative("graceful_timeout", GracefulTimeout);
+        if (ReadTimeout is { } rt) NonNegative("read_timeout", rt);
+        NonNegative("request_headers_timeout", RequestHeadersTimeout);
+        NonNegative("min_request_body_rate_grace", MinRequestBodyRateGrace);
+        NonNegative("min_response_rate_grace", MinResponseRateGrace);
+        NonNegative("startup_timeout", StartupTimeout);
+        NonNegative("shutdown_timeout", ShutdownTimeout);
+        if (MinRequestBodyRate < 0 || double.IsNaN(MinRequestBodyRate)) throw new OptionsValidationException("min_request_body_rate", "must be 0 or more");
+        if (MinResponseRate < 0 || double.IsNaN(MinResponseRate)) throw new OptionsValidationException("min_response_rate", "must be 0 or more");
+        if (RootPath.Length > 0 && !RootPath.StartsWith('/')) throw new OptionsValidationException("root_path", $"'{RootPath}' must start with '/'");
+        if (LogLevel.ToLowerInvariant() is not ("trace" or "debug" or "info" or "warning" or "error" or "critical"))
+            throw new OptionsValidationException("loglevel", $"'{LogLevel}' is not one of debug, info, warning, error, critical");
+        Positive("h11_max_request_line_size", Http11.MaxRequestLineSize);
+        Positive("h11_max_header_size", Http11.MaxHeaderSize);
+        Positive("max_header_count", Http11.MaxHeaderCount);
+        Positive("h11_max_chunk_line_size", Http11.MaxChunkLineSize);
+        Positive("h11_max_trailer_size", Http11.MaxTrailerSize);
+        if (Http11.MaxBodySize < 0) throw new OptionsValidationException("max_body_size", "must be 0 (no limit) or more");
+        return this;
+    }
+
+    private static void Positive(string key, long value)
+    {
+        if (value <= 0) throw new OptionsValidationException(key, $"must be greater than 0, got {value}");
+    }
+
+    private static void NonNegative(string key, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero) throw new OptionsValidationException(key, $"must not be negative, got {value.TotalSeconds}");
+    }
+}

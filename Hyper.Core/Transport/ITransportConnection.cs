@@ -1,0 +1,20 @@
+using System.IO.Pipelines;
+using System.Net;
+
+namespace Hyper.Core.Transport;
+
+/// <summary>
+/// One accepted byte-stream connection, as a backend hands it to Core: a duplex pipe plus its endpoints.
+/// The backend moves bytes between the socket and the pipe; Core never touches the socket.
+/// </summary>
+public interface ITransportConnection : IAsyncDisposable
+{
+    /// <summary>Bytes from the peer (<see cref="IDuplexPipe.Input"/>) and to the peer (<see cref="IDuplexPipe.Output"/>).</summary>
+    IDuplexPipe Transport { get; }
+
+    EndPoint? RemoteEndPoint { get; }
+    EndPoint? LocalEndPoint { get; }
+
+    /// <summary>Closes the connection at once, without flushing (a reset where the platform allows it).</summary>
+    void Abort();
+}
