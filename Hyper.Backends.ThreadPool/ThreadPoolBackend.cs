@@ -1,0 +1,28 @@
+using Hyper.Core.Concurrency;
+using Hyper.Core.Configuration;
+using Hyper.Core.Transport;
+
+namespace Hyper.Backends.ThreadPool;
+
+/// <summary>The default backend: sockets and pipes on the .NET thread pool (Kestrel's model).</summary>
+public sealed class ThreadPoolBackend : IServerBackend
+{
+    public const string BackendName = "thread-pool";
+
+    private readonly ThreadPoolTaskScope _root = new();
+
+    public string Name => BackendName;
+    public TimeProvider Time => TimeProvider.System;
+    public ITaskScope RootScope => _root;
+
+    public ValueTask<ITransportListener> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<ITransportListener>(SocketListener.Bind(address, backlog));
+
+    public Task RunAsync(Func<CancellationToken, Task> main, CancellationToken cancellationToken) => main(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _root.Cancel();
+        await _root.WhenAllAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,78 @@
+using System.IO.Pipelines;
+using Hyper.Core.Application;
+using Hyper.Core.Protocols;
+
+namespace Hyper.Core.Connections;
+
+// Flushing and deadlines: the two places where the driver waits on the outside world for the protocol.
+public sealed partial class ConnectionDriver
+{
+    /// <summary>
+    /// Flushes what the protocol wrote. Caller holds the gate. A flush that waits (the client reads slower than
+    /// we write) must finish within the grace period plus the time the minimum response rate allows for the
+    /// pending bytes (security.md SL-03), or the connection is aborted.
+    /// </summary>
+    internal async ValueTask FlushLockedAsync()
+    {
+        if (_writer.UnflushedBytes == 0) return;
+        var pending = _writer.UnflushedBytes;
+        var flush = _writer.FlushAsync();
+        FlushResult result;
+        if (flush.IsCompletedSuccessfully)
+        {
+            result = flush.Result;
+        }
+        else
+        {
+            result = await WaitForSlowFlushAsync(flush, pending).ConfigureAwait(false);
+        }
+        if (result.IsCanceled)
+        {
+            Abort();
+            throw new ClientDisconnectedException("The client did not read the response fast enough.");
+        }
+        if (result.IsCompleted)
+        {
+            _abort = true;
+            _current?.OnAborted();
+            throw new ClientDisconnectedException();
+        }
+    }
+
+    private async ValueTask<FlushResult> WaitForSlowFlushAsync(ValueTask<FlushResult> flush, long pendingBytes)
+    {
+        var options = _server.Options;
+        if (options.MinResponseRate <= 0) return await flush.ConfigureAwait(false);
+        var allowed = options.MinResponseRateGrace + TimeSpan.FromSeconds(pendingBytes / options.MinResponseRate);
+        using var timer = _server.Time.CreateTimer(static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
+        return await flush.ConfigureAwait(false);
+    }
+
+    /// <summary>Arms the connection's one timer for the protocol's next deadline. Caller holds the gate.</summary>
+    private void ArmTimer()
+    {
+        var deadline = _protocol.NextDeadline;
+        if (deadline == _armedDeadline) return;
+        _armedDeadline = deadline;
+        if (deadline == long.MaxValue)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var due = TimeSpan.FromTicks(Math.Max(0, deadline - Now) + TimeSpan.TicksPerMillisecond);
+        if (_timer is null)
+        {
+            _timer = _server.Time.CreateTimer(static d => ((ConnectionDriver)d!).OnTimerFired(), this, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimerFired()
+    {
+        _armedDeadline = long.MaxValue;
+        WakeReader();
+    }
+}

@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Hyper.Core.Application;
+using Hyper.Core.Hosting;
+using Hyper.Core.Protocols;
+using Hyper.Core.Streams;
+using Hyper.Core.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Core.Connections;
+
+/// <summary>
+/// The single owner of one connection's protocol object, written once for every backend (Hypercorn keeps a
+/// near-copy of this loop per backend; Hyper must not). It reads from the transport, feeds the protocol,
+/// turns events into stream work, writes and flushes, and arms the protocol's next deadline.
+///
+/// Theory of operation (HTTP/1.1, one request at a time):
+/// - <see cref="RunAsync"/> pumps input until the protocol reports a request, then runs the application for it
+///   inline (no task hop per request, as Kestrel does for HTTP/1.1), then pumps again.
+/// - While the application runs, its <c>receive</c> pulls input through <see cref="PumpAsync"/>; nobody else reads.
+/// - Every call into the protocol happens under <see cref="_gate"/>, so an application that sends from one task
+///   while another waits in <c>receive</c> (Starlette's disconnect listener does) still gives the protocol one
+///   caller at a time. The gate is uncontended on the hot path.
+/// - Deadlines: a timer from the backend's clock wakes a pending read with <c>CancelPendingRead</c>; the pump then
+///   calls <see cref="IStreamProtocol.OnTimer"/> itself, so timer work never runs beside other protocol calls.
+/// </summary>
+public sealed partial class ConnectionDriver
+{
+    private readonly ServerContext _server;
+    private readonly ITransportConnection _transport;
+    private readonly IStreamProtocol _protocol;
+    private readonly ConnectionInfo _info;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<HeaderField> _responseHeaders = new(16);
+    private ITimer? _timer;
+    private long _armedDeadline = long.MaxValue;
+    private HttpStream? _current;
+    private HttpStream? _pendingRun;
+    private bool _inputEnded;
+    private bool _readBuffered;
+    private volatile bool _pumping;
+    private bool _abort;
+    private int _closing;
+
+    public ConnectionDriver(ServerContext server, ITransportConnection transport, IStreamProtocol protocol, ConnectionInfo info)
+    {
+        _server = server;
+        _transport = transport;
+        _protocol = protocol;
+        _info = info;
+        _reader = transport.Transport.Input;
+        _writer = transport.Transport.Output;
+    }
+
+    internal ServerContext Server => _server;
+    internal ConnectionInfo Info => _info;
+    internal IStreamProtocol Protocol => _protocol;
+    internal PipeWriter Writer => _writer;
+    internal long Now => MonotonicTime.Now(_server.Time);
+    internal bool IsPumping => _pumping;
+
+    /// <summary>Serves the connection until it closes; never throws.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var registration = cancellationToken.Register(static d => ((ConnectionDriver)d!).Abort(), this);
+            while (true)
+            {
+                if (_pendingRun is { } stream)
+                {
+                    _pendingRun = null;
+                    await stream.RunApplicationAsync().ConfigureAwait(false);
+                    continue;
+                }
+                if (_abort || _protocol.ShouldClose) break;
+                if (!await PumpAsync().ConfigureAwait(false) && _pendingRun is null) break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+        {
+            _server.Logger.LogDebug(ex, "Connection from {Remote} ended with an error", _info.Remote);
+        }
+        catch (Exception ex)
+        {
+            _server.Logger.LogError(ex, "Connection from {Remote} failed", _info.Remote);
+            _abort = true;
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads once from the transport and feeds the protocol. Returns false when no more input will come
+    /// (the peer closed, or the connection is closing).
+    /// </summary>
+    internal async ValueTask<bool> PumpAsync(HttpStream? waiter = null)
+    {
+        if (_pumping) throw new InvalidOperationException("receive() must not be called concurrently on one request.");
+        if (_inputEnded || _abort) return false;
+        _pumping = true;
+        try
+        {
+            ReadResult result;
+            if (_readBuffered && _reader.TryRead(out result))
+            {
+                _readBuffered = false;
+            }
+            else
+            {
+                await EnterAsync().ConfigureAwait(false);
+                try
+                {
+                    // Checked under the gate: a send that completes the response sets this under the gate too,
+                    // and wakes the read if it comes later.
+                    if (waiter is { IsWaitOver: true }) return true;
+                    await FlushLockedAsync().ConfigureAwait(false);
+                    ArmTimer();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+                result = await _reader.ReadAsync().ConfigureAwait(false);
+            }
+
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            await EnterAsync().ConfigureAwait(false);
+            try
+            {
+                var now = Now;
+                if (now >= _protocol.NextDeadline) _protocol.OnTimer(now, _writer);
+                if (!buffer.IsEmpty && !_protocol.ShouldClose) consumed = _protocol.Receive(buffer, now, _writer);
+                if (result.IsCompleted && !_inputEnded && consumed.Equals(buffer.End))
+                {
+                    _inputEnded = true;
+                    _protocol.ReceiveCompleted(now, _writer);
+                }
+                else if (result.IsCompleted && !_inputEnded && !_protocol.WantsInput)
+                {
+                    // Bytes are buffered that the protocol will not take now, and no more will come.
+                    _inputEnded = true;
+                    _protocol.ReceiveCompleted(now, _writer);
+                }
+                DispatchEvents();
+                await FlushLockedAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+                _reader.AdvanceTo(consumed, buffer.End);
+            }
+            return !_inputEnded && !_protocol.ShouldClose && !_abort;
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private void DispatchEvents()
+    {
+        while (_protocol.TryDequeueEvent(out var protocolEvent))
+        {
+            switch (protocolEvent)
+            {
+                case RequestReceived received:
+                    _current = new HttpStream(this, received.StreamId, received.Head);
+                    _pendingRun = _current;
+                    break;
+                case RequestBodyReceived body:
+                    if (_current?.Id == body.StreamId) _current.OnBody(body.Data);
+                    break;
+                case RequestBodyEnded ended:
+                    if (_current?.Id == ended.StreamId) _current.OnBodyEnded(ended.Trailers);
+                    break;
+                case StreamAborted aborted:
+                    if (_current?.Id == aborted.StreamId) _current.OnAborted();
+                    break;
+                case StreamCompleted completed:
+                    if (_current?.Id == completed.StreamId)
+                    {
+                        _current.OnCompleted();
+                        _current = null;
+                    }
+                    // The protocol may now parse a pipelined request that is already buffered.
+                    _readBuffered = true;
+                    break;
+                case RequestRejected rejected:
+                    Reject(rejected);
+                    break;
+            }
+        }
+    }
+
+    private void Reject(RequestRejected rejected)
+    {
+        _server.Logger.LogInformation("Rejected request from {Remote}: {Status} {Reason}", _info.Remote, rejected.StatusCode, rejected.Reason);
+        var stream = _current?.Id == rejected.StreamId ? _current : null;
+        if (stream is { ResponseStarted: true })
+        {
+            // Too late for a status: the protocol closes the connection.
+            stream.OnAborted();
+            return;
+        }
+        stream?.OnAborted();
+        if (stream is not null && ReferenceEquals(_pendingRun, stream)) _pendingRun = null;
+        _protocol.SendCompleteResponse(rejected.StreamId, rejected.StatusCode, ComposeHeaders([]), ReadOnlySpan<byte>.Empty, Now, _writer);
+    }
+
+    /// <summary>The response headers: the application's, plus Server and Date unless it set them or they are off.</summary>
+    internal List<HeaderField> ComposeHeaders(IReadOnlyList<HeaderField> appHeaders)
+    {
+        var headers = _responseHeaders;
+        headers.Clear();
+        var hasServer = false;
+        var hasDate = false;
+        for (var i = 0; i < appHeaders.Count; i++)
+        {
+            var field = appHeaders[i];
+            headers.Add(field);
+            if (field.NameIs("server"u8)) hasServer = true;
+            else if (field.NameIs("date"u8)) hasDate = true;
+        }
+        var options = _server.Options;
+        if (options.IncludeServerHeader && !hasServer) headers.Add(_server.ServerHeader);
+        if (options.IncludeDateHeader && !hasDate) headers.Add(_server.DateHeader.Current);
+        return headers;
+    }
+
+    /// <summary>Takes the gate; the fast path is synchronous and allocation-free.</summary>
+    internal ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
+
+    internal void Exit() => _gate.Release();
+
+    /// <summary>Wakes a pending read so the pump re-checks deadlines, stream state or shutdown.</summary>
+    internal void WakeReader() => _reader.CancelPendingRead();
+
+    /// <summary>Aborts the connection at once (the application failed mid-response, or the server is stopping hard).</summary>
+    internal void Abort()
+    {
+        _abort = true;
+        _current?.OnAborted();
+        _transport.Abort();
+        WakeReader();
+    }
+
+    internal void RequestAbortAfterWrite() => _abort = true;
+
+    /// <summary>Graceful shutdown: the protocol stops taking requests and closes when idle.</summary>
+    public async Task BeginShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0) return;
+        await EnterAsync().ConfigureAwait(false);
+        try
+        {
+            _protocol.BeginShutdown(Now, _writer);
+            DispatchEvents();
+            await FlushLockedAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            _abort = true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        WakeReader();
+    }
+
+    private async Task CloseAsync()
+    {
+        _current?.OnAborted();
+        _timer?.Dispose();
+        try
+        {
+            if (!_abort)
+            {
+                await EnterAsync().ConfigureAwait(false);
+                try { await FlushLockedAsync().ConfigureAwait(false); }
+                finally { _gate.Release(); }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException) { _abort = true; }
+        if (_abort) _transport.Abort();
+        await _writer.CompleteAsync().ConfigureAwait(false);
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+}

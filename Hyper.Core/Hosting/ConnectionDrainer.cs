@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Hyper.Core.Connections;
+
+namespace Hyper.Core.Hosting;
+
+/// <summary>
+/// Tracks open connections so that shutdown can be graceful: ask each to finish (idle ones close at once,
+/// busy ones after their current response), wait up to the graceful timeout, then abort what is left.
+/// </summary>
+public sealed class ConnectionDrainer
+{
+    private readonly ConcurrentDictionary<ConnectionDriver, byte> _open = new();
+    private readonly TaskCompletionSource _empty = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _draining;
+
+    public int Count => _open.Count;
+
+    public void Add(ConnectionDriver connection)
+    {
+        _open.TryAdd(connection, 0);
+        if (_draining) _ = connection.BeginShutdownAsync();
+    }
+
+    public void Remove(ConnectionDriver connection)
+    {
+        _open.TryRemove(connection, out _);
+        if (_draining && _open.IsEmpty) _empty.TrySetResult();
+    }
+
+    /// <summary>Returns true when every connection closed within <paramref name="timeout"/>.</summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time)
+    {
+        _draining = true;
+        foreach (var connection in _open.Keys) await connection.BeginShutdownAsync().ConfigureAwait(false);
+        if (_open.IsEmpty) return true;
+        try
+        {
+            await _empty.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            foreach (var connection in _open.Keys) connection.Abort();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using Hyper.Core.Application;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Core.Hosting;
+
+/// <summary>
+/// Runs the application's lifespan scope (ASGI Lifespan 2.0): <c>lifespan.startup</c> before the first
+/// connection is accepted, <c>lifespan.shutdown</c> after the last one has drained. An application that does
+/// not support lifespan (raises before answering startup) is tolerated with a log line, as in Hypercorn.
+/// </summary>
+public sealed class LifespanRunner
+{
+    private readonly AsgiApplication _app;
+    private readonly ILogger _logger;
+    private readonly LifespanScope _scope;
+    private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<AsgiMessage> _startupAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<AsgiMessage> _shutdownAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _running;
+    private int _received;
+    private bool _unsupported;
+
+    public LifespanRunner(AsgiApplication app, ILogger logger, IDictionary<string, object?> state)
+    {
+        _app = app;
+        _logger = logger;
+        _scope = new LifespanScope { State = state };
+    }
+
+    /// <summary>
+    /// Starts the application's lifespan and waits for its startup answer. Throws
+    /// <see cref="LifespanFailureException"/> on <c>lifespan.startup.failed</c> or a timeout.
+    /// </summary>
+    public async Task StartupAsync(TimeSpan timeout, TimeProvider time)
+    {
+        _running = RunAppAsync();
+        AsgiMessage answer;
+        try
+        {
+            answer = await _startupAnswer.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new LifespanFailureException($"lifespan startup did not complete within {timeout.TotalSeconds:0.###} s");
+        }
+        switch (answer)
+        {
+            case LifespanStartupFailed failed:
+                throw new LifespanFailureException($"lifespan startup failed: {failed.Message}");
+            case LifespanStartupComplete:
+                return;
+            default:
+                _unsupported = true;
+                return;
+        }
+    }
+
+    /// <summary>Sends <c>lifespan.shutdown</c> and waits for the answer (bounded by <paramref name="timeout"/>).</summary>
+    public async Task ShutdownAsync(TimeSpan timeout, TimeProvider time)
+    {
+        if (_unsupported || _running is null) return;
+        _shutdownRequested.TrySetResult();
+        try
+        {
+            var answer = await _shutdownAnswer.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+            if (answer is LifespanShutdownFailed failed)
+                throw new LifespanFailureException($"lifespan shutdown failed: {failed.Message}");
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Lifespan shutdown did not complete within {Timeout} s", timeout.TotalSeconds);
+        }
+    }
+
+    private async Task RunAppAsync()
+    {
+        // Yield so the application body never runs on the caller's stack.
+        await Task.Yield();
+        try
+        {
+            await _app(_scope, ReceiveAsync, SendAsync).ConfigureAwait(false);
+            // Returning is allowed; an app that returns without answering startup does not do lifespan.
+            _startupAnswer.TrySetResult(LifespanShutdownComplete.Instance);
+            _shutdownAnswer.TrySetResult(LifespanShutdownComplete.Instance);
+        }
+        catch (Exception ex)
+        {
+            if (!_startupAnswer.Task.IsCompleted)
+            {
+                _logger.LogWarning("ASGI application lifespan error, continuing without lifespan support: {Error}", ex.Message);
+                _startupAnswer.TrySetResult(LifespanShutdownComplete.Instance);
+            }
+            else
+            {
+                _logger.LogError(ex, "ASGI application lifespan error during shutdown");
+            }
+            _shutdownAnswer.TrySetResult(LifespanShutdownComplete.Instance);
+        }
+    }
+
+    private async ValueTask<AsgiMessage> ReceiveAsync()
+    {
+        if (Interlocked.Increment(ref _received) == 1) return LifespanStartup.Instance;
+        await _shutdownRequested.Task.ConfigureAwait(false);
+        return LifespanShutdown.Instance;
+    }
+
+    private ValueTask SendAsync(AsgiMessage message)
+    {
+        switch (message)
+        {
+            case LifespanStartupComplete or LifespanStartupFailed:
+                if (!_startupAnswer.TrySetResult(message)) throw new UnexpectedMessageException("startup answered", message.Type);
+                break;
+            case LifespanShutdownComplete or LifespanShutdownFailed:
+                if (!_shutdownRequested.Task.IsCompleted || !_shutdownAnswer.TrySetResult(message))
+                    throw new UnexpectedMessageException("shutdown not requested", message.Type);
+                break;
+            default:
+                throw new UnexpectedMessageException("lifespan", message.Type);
+        }
+        return ValueTask.CompletedTask;
+    }
+}

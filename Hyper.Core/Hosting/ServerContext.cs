@@ -1,0 +1,40 @@
+using Hyper.Core.Application;
+using Hyper.Core.Configuration;
+using Hyper.Core.Http;
+using Hyper.Core.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Core.Hosting;
+
+/// <summary>What every connection of one server shares: options, the application, logs, the clock.</summary>
+public sealed class ServerContext
+{
+    private static readonly byte[] ServerName = "server"u8.ToArray();
+    private static readonly byte[] ServerValue = "hyper"u8.ToArray();
+
+    public ServerContext(HyperOptions options, AsgiApplication app, IAccessLog accessLog, ILogger logger, TimeProvider time)
+    {
+        Options = options;
+        App = app;
+        AccessLog = accessLog;
+        Logger = logger;
+        Time = time;
+        DateHeader = new DateHeaderCache(time);
+        ServerNames = options.ServerNames.Select(n => System.Text.Encoding.ASCII.GetBytes(n)).ToArray();
+    }
+
+    public HyperOptions Options { get; }
+    public AsgiApplication App { get; }
+    public IAccessLog AccessLog { get; }
+    public ILogger Logger { get; }
+    public TimeProvider Time { get; }
+    public DateHeaderCache DateHeader { get; }
+
+    /// <summary>The <c>server_names</c> option as bytes, compared against Host / :authority.</summary>
+    public byte[][] ServerNames { get; }
+
+    /// <summary>The lifespan <c>state</c>, copied into each request's scope.</summary>
+    public Dictionary<string, object?> LifespanState { get; } = new();
+
+    public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
+}

@@ -1,0 +1,123 @@
+using System.Text;
+
+namespace Hyper.Core.Logging;
+
+/// <summary>
+/// Writes one line per entry to a <see cref="TextWriter"/>: stdout for <c>-</c>, or a file opened for append.
+/// </summary>
+/// <remarks>
+/// Theory of operation. Each caller renders its line into a thread-local builder with no lock held; only the copy
+/// into the writer's buffer happens under the lock, so contention is one memcpy per request. The writer is buffered
+/// (no flush per line, which would be a write syscall per request); a timer from the backend's
+/// <see cref="TimeProvider"/> flushes pending lines at least once a second, and <see cref="Dispose"/> flushes the rest.
+/// No thread is created: the timer runs on the pool, as every backend's timers do. A failing log target (disk full,
+/// closed pipe) drops lines rather than failing the request that is being logged.
+/// </remarks>
+public sealed class AccessLog : IAccessLog, IDisposable
+{
+    /// <summary>The longest a line waits in the buffer before it reaches the target.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    private const int BufferSize = 64 * 1024;
+
+    [ThreadStatic] private static StringBuilder? t_line;
+
+    private readonly Lock _lock = new();
+    private readonly TextWriter _writer;
+    private readonly IAccessLogFormatter _formatter;
+    private readonly bool _ownsWriter;
+    private readonly ITimer _flushTimer;
+    private bool _pending;
+    private bool _disposed;
+
+    /// <param name="writer">The target; the caller keeps ownership unless <paramref name="ownsWriter"/>.</param>
+    /// <param name="time">The clock that drives the periodic flush (the backend's).</param>
+    public AccessLog(TextWriter writer, IAccessLogFormatter formatter, TimeProvider time, bool ownsWriter = false)
+    {
+        _writer = writer;
+        _formatter = formatter;
+        _ownsWriter = ownsWriter;
+        _flushTimer = time.CreateTimer(static state => ((AccessLog)state!).FlushPending(), this, FlushInterval, FlushInterval);
+    }
+
+    /// <summary>Opens the target named by the <c>accesslog</c> option: <c>-</c> is stdout, anything else a file path.</summary>
+    public static AccessLog Open(string target, IAccessLogFormatter formatter, TimeProvider time)
+    {
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        Stream stream = target == "-"
+            ? Console.OpenStandardOutput()
+            // FileShare.ReadWrite|Delete: tail, and logrotate's rename or copytruncate, keep working while we append.
+            : new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        var writer = new StreamWriter(stream, utf8, BufferSize) { AutoFlush = false, NewLine = "\n" };
+        return new AccessLog(writer, formatter, time, ownsWriter: true);
+    }
+
+    public bool IsEnabled => true;
+
+    public void Log(AccessLogEntry entry)
+    {
+        var line = t_line ??= new StringBuilder(256);
+        line.Clear();
+        _formatter.Format(entry, line);
+        line.Append('\n');
+        lock (_lock)
+        {
+            if (_disposed) return;
+            try
+            {
+                _writer.Write(line);
+                _pending = true;
+            }
+            catch (IOException)
+            {
+                // Dropped: the request is already answered, and the error log reports the target elsewhere.
+            }
+        }
+        // A rare long line must not pin a large buffer to the thread for good.
+        if (line.Capacity > 16 * 1024) t_line = null;
+    }
+
+    /// <summary>Writes buffered lines to the target now.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            FlushLocked();
+        }
+    }
+
+    private void FlushPending()
+    {
+        lock (_lock)
+        {
+            if (_disposed || !_pending) return;
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        try
+        {
+            _writer.Flush();
+        }
+        catch (IOException)
+        {
+            // Same policy as Log: a broken target loses lines, never requests.
+        }
+        _pending = false;
+    }
+
+    public void Dispose()
+    {
+        _flushTimer.Dispose();
+        lock (_lock)
+        {
+            if (_disposed) return;
+            FlushLocked();
+            _disposed = true;
+            if (_ownsWriter) _writer.Dispose();
+        }
+    }
+}

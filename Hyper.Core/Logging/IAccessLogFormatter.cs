@@ -1,0 +1,9 @@
+using System.Text;
+
+namespace Hyper.Core.Logging;
+
+/// <summary>Renders one access-log entry as one line, without the line terminator.</summary>
+public interface IAccessLogFormatter
+{
+    void Format(AccessLogEntry entry, StringBuilder line);
+}

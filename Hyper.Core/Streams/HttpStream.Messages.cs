@@ -1,0 +1,135 @@
+using Hyper.Core.Application;
+
+namespace Hyper.Core.Streams;
+
+// The ASGI receive/send pair of one request.
+internal sealed partial class HttpStream
+{
+    private async ValueTask<AsgiMessage> ReceiveAsync()
+    {
+        while (true)
+        {
+            if (_aborted || _state == HttpResponseState.Done) return HttpDisconnect.Instance;
+            if (_body.Count > 0 || _bodyEnded && !_bodyDelivered) break;
+            if (_bodyEnded)
+            {
+                // The whole body was delivered: ASGI's next event is http.disconnect, when the client goes away
+                // or the response completes. Reading on is how a client that leaves is noticed.
+                if (!await _driver.PumpAsync(this).ConfigureAwait(false) && !_aborted && _state != HttpResponseState.Done)
+                {
+                    _aborted = true;
+                }
+                continue;
+            }
+            if (!_bodyWanted)
+            {
+                _bodyWanted = true;
+                if (_head.ExpectsContinue) await WantBodyAsync().ConfigureAwait(false);
+            }
+            if (!await _driver.PumpAsync().ConfigureAwait(false) && _body.Count == 0 && !_bodyEnded)
+            {
+                _aborted = true;
+            }
+        }
+
+        if (_body.Count == 0)
+        {
+            _bodyDelivered = true;
+            return HttpRequest.Empty;
+        }
+        var chunk = _body.Dequeue();
+        var more = _body.Count > 0 || !_bodyEnded;
+        if (!more) _bodyDelivered = true;
+        return new HttpRequest(chunk, more);
+    }
+
+    private bool _bodyDelivered;
+
+    /// <summary>True once a receive() waiting for http.disconnect may return.</summary>
+    internal bool IsWaitOver => _aborted || _state == HttpResponseState.Done;
+
+    private async ValueTask WantBodyAsync()
+    {
+        await _driver.EnterAsync().ConfigureAwait(false);
+        try
+        {
+            _driver.Protocol.RequestBodyWanted(Id, _driver.Now, _driver.Writer);
+            await _driver.FlushLockedAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _driver.Exit();
+        }
+    }
+
+    private async ValueTask SendAsync(AsgiMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await _driver.EnterAsync().ConfigureAwait(false);
+        try
+        {
+            if (_aborted) throw new ClientDisconnectedException();
+            var protocol = _driver.Protocol;
+            var output = _driver.Writer;
+            switch (message)
+            {
+                case HttpResponseStart start when _state == HttpResponseState.Initial:
+                    if (start.Status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(message), start.Status, "status must be a three-digit code");
+                    _start = start;
+                    _status = start.Status;
+                    _sentHeaders = start.Headers;
+                    _state = HttpResponseState.StartHeld;
+                    return;
+
+                case HttpResponseBody body when _state == HttpResponseState.StartHeld:
+                    var startMessage = _start!;
+                    var headers = _driver.ComposeHeaders(startMessage.Headers);
+                    if (!body.MoreBody && !startMessage.Trailers)
+                    {
+                        protocol.SendCompleteResponse(Id, startMessage.Status, headers, body.Body.Span, _driver.Now, output);
+                        _state = HttpResponseState.Done;
+                    }
+                    else
+                    {
+                        protocol.StartResponse(Id, startMessage.Status, headers, endStream: false, _driver.Now, output);
+                        _state = HttpResponseState.Streaming;
+                        SendBodyChunk(body);
+                    }
+                    _bodyBytes += body.Body.Length;
+                    break;
+
+                case HttpResponseBody body when _state == HttpResponseState.Streaming:
+                    SendBodyChunk(body);
+                    _bodyBytes += body.Body.Length;
+                    break;
+
+                case HttpResponseTrailers trailers when _state == HttpResponseState.AwaitingTrailers:
+                    if (trailers.MoreTrailers) throw new NotSupportedException("more_trailers is not supported yet: send all trailers in one message.");
+                    protocol.SendTrailers(Id, trailers.Headers, _driver.Now, output);
+                    _state = HttpResponseState.Done;
+                    break;
+
+                default:
+                    throw new UnexpectedMessageException(_state.ToString(), message.Type);
+            }
+            await _driver.FlushLockedAsync().ConfigureAwait(false);
+            // A receive() waiting for http.disconnect in another task can return now.
+            if (_state == HttpResponseState.Done && _driver.IsPumping) _driver.WakeReader();
+        }
+        finally
+        {
+            _driver.Exit();
+        }
+    }
+
+    private void SendBodyChunk(HttpResponseBody body)
+    {
+        var end = !body.MoreBody;
+        var trailers = _start!.Trailers;
+        if (!body.Body.IsEmpty || end && !trailers)
+        {
+            _driver.Protocol.SendBody(Id, body.Body.Span, end && !trailers, _driver.Now, _driver.Writer);
+        }
+        if (end) _state = trailers ? HttpResponseState.AwaitingTrailers : HttpResponseState.Done;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Net;
+using Hyper.Core.Application;
+using Hyper.Core.Connections;
+using Hyper.Core.Logging;
+using Hyper.Core.Protocols;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Core.Streams;
+
+/// <summary>
+/// One HTTP request seen by the application: maps protocol events to ASGI messages and ASGI messages to
+/// protocol commands, enforces their order, and applies ASGI's error rules (a failure before
+/// <c>http.response.start</c> is answered 500; after it the connection is aborted; <c>send</c> after the client
+/// has gone raises <see cref="ClientDisconnectedException"/>).
+/// </summary>
+internal sealed partial class HttpStream
+{
+    private static readonly HeaderField[] ErrorHeaders =
+    [
+        new("content-type"u8.ToArray(), "text/plain; charset=utf-8"u8.ToArray()),
+        new("connection"u8.ToArray(), "close"u8.ToArray()),
+    ];
+
+    private readonly ConnectionDriver _driver;
+    private readonly RequestHead _head;
+    private readonly Queue<byte[]> _body = new();
+    private readonly long _startTimestamp;
+    private readonly DateTimeOffset _startTime;
+    private HttpScope? _scope;
+    private bool _bodyEnded;
+    private bool _bodyWanted;
+    private bool _aborted;
+    private bool _completed;
+    private bool _appFinished;
+    private HttpResponseState _state;
+    private HttpResponseStart? _start;
+    private int? _status;
+    private IReadOnlyList<HeaderField> _sentHeaders = [];
+    private long _bodyBytes;
+
+    public HttpStream(ConnectionDriver driver, int id, RequestHead head)
+    {
+        _driver = driver;
+        Id = id;
+        _head = head;
+        _startTimestamp = driver.Server.Time.GetTimestamp();
+        _startTime = driver.Server.Time.GetUtcNow();
+        Receive = ReceiveAsync;
+        Send = SendAsync;
+    }
+
+    public int Id { get; }
+    public bool ResponseStarted => _state >= HttpResponseState.Streaming;
+    public AsgiReceive Receive { get; }
+    public AsgiSend Send { get; }
+
+    // ---- protocol side (called by the driver under its gate) ----
+
+    public void OnBody(ReadOnlySequence<byte> data)
+    {
+        if (_appFinished || data.IsEmpty) return;
+        _body.Enqueue(data.ToArray());
+    }
+
+    public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers) => _bodyEnded = true;
+
+    public void OnAborted()
+    {
+        if (_completed) return;
+        _aborted = true;
+    }
+
+    public void OnCompleted() => _completed = true;
+
+    // ---- application side ----
+
+    public async Task RunApplicationAsync()
+    {
+        var server = _driver.Server;
+        _scope = BuildScope();
+        if (!IsServerNameAllowed())
+        {
+            await SendErrorAsync(404, "Not Found").ConfigureAwait(false);
+            LogAccess();
+            return;
+        }
+        try
+        {
+            await server.App(_scope, Receive, Send).ConfigureAwait(false);
+            if (_state != HttpResponseState.Done && !_aborted)
+            {
+                server.Logger.LogError("Application returned without completing the response to {Method} {Path}", _head.Method, _scope.Path);
+                await FailAsync().ConfigureAwait(false);
+            }
+        }
+        catch (ClientDisconnectedException)
+        {
+            // The application noticed the client left and gave up: nothing to report.
+        }
+        catch (Exception ex)
+        {
+            server.Logger.LogError(ex, "Error in ASGI application for {Method} {Path}", _head.Method, _scope.Path);
+            await FailAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _appFinished = true;
+            _body.Clear();
+        }
+        LogAccess();
+    }
+
+    /// <summary>ASGI: before the response started, answer 500; after, abort the connection.</summary>
+    private async ValueTask FailAsync()
+    {
+        if (_aborted) return;
+        if (_state < HttpResponseState.Streaming)
+        {
+            await SendErrorAsync(500, "Internal Server Error").ConfigureAwait(false);
+            return;
+        }
+        await _driver.EnterAsync().ConfigureAwait(false);
+        try
+        {
+            _driver.Protocol.AbortStream(Id, _driver.Writer);
+            _driver.RequestAbortAfterWrite();
+        }
+        finally
+        {
+            _driver.Exit();
+        }
+    }
+
+    private async ValueTask SendErrorAsync(int status, string text)
+    {
+        await _driver.EnterAsync().ConfigureAwait(false);
+        try
+        {
+            if (_aborted) return;
+            var body = System.Text.Encoding.UTF8.GetBytes(text);
+            var headers = _driver.ComposeHeaders(ErrorHeaders);
+            _status = status;
+            _sentHeaders = ErrorHeaders;
+            _bodyBytes = body.Length;
+            _state = HttpResponseState.Done;
+            _driver.Protocol.SendCompleteResponse(Id, status, headers, body, _driver.Now, _driver.Writer);
+            await _driver.FlushLockedAsync().ConfigureAwait(false);
+        }
+        catch (ClientDisconnectedException) { }
+        finally
+        {
+            _driver.Exit();
+        }
+    }
+
+    private bool IsServerNameAllowed()
+    {
+        var names = _driver.Server.ServerNames;
+        if (names.Length == 0) return true;
+        var authority = _head.Authority.Span;
+        foreach (var name in names)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(authority, name)) return true;
+        }
+        return false;
+    }
+
+    private HttpScope BuildScope()
+    {
+        var server = _driver.Server;
+        var info = _driver.Info;
+        var lifespanState = server.LifespanState;
+        return new HttpScope
+        {
+            HttpVersion = _head.HttpVersion,
+            Method = _head.Method,
+            Scheme = info.Scheme,
+            Path = Http.PathDecoder.Decode(_head.RawPath.Span),
+            RawPath = _head.RawPath,
+            QueryString = _head.QueryString,
+            RootPath = server.Options.RootPath,
+            Headers = _head.Headers,
+            Client = info.Remote as IPEndPoint,
+            Server = info.Local as IPEndPoint,
+            State = lifespanState.Count == 0 ? new Dictionary<string, object?>() : new Dictionary<string, object?>(lifespanState),
+        };
+    }
+
+    private void LogAccess()
+    {
+        var log = _driver.Server.AccessLog;
+        if (!log.IsEnabled || _scope is null) return;
+        var duration = _driver.Server.Time.GetElapsedTime(_startTimestamp);
+        log.Log(new AccessLogEntry(_scope, _status, _sentHeaders, _bodyBytes, duration, _startTime));
+    }
+}

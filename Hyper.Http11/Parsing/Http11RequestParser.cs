@@ -1,0 +1,86 @@
+using System.Buffers;
+using Hyper.Core.Application;
+using Hyper.Core.Configuration;
+
+namespace Hyper.Http11.Parsing;
+
+/// <summary>
+/// Parses a request head (request line and field section, RFC 9112 §2.1) line by line, resumably: the
+/// caller feeds the whole unconsumed buffer each time and the parser continues where it stopped, so the
+/// head may arrive split at any byte. Limits are enforced on incomplete lines too, so no more than the
+/// limits is ever buffered: a request line over the limit is refused with 414 before its CRLF arrives.
+/// Each completed line is validated and copied out at once.
+/// </summary>
+internal sealed class Http11RequestParser(Http11Limits limits)
+{
+    private readonly LineScanner _lines = new();
+    private readonly List<HeaderField> _fields = [];
+    private RequestLine? _requestLine;
+    private long _headerSectionBytes;
+    private byte[] _scratch = [];
+
+    /// <summary>True once any byte of the head has been seen (it started the request-headers timer).</summary>
+    public bool HasStarted { get; private set; }
+
+    public void Reset()
+    {
+        _lines.Reset();
+        _fields.Clear();
+        _requestLine = null;
+        _headerSectionBytes = 0;
+        HasStarted = false;
+    }
+
+    /// <summary>
+    /// Parses what <paramref name="buffer"/> holds of the head. Returns the complete head and its length in
+    /// <paramref name="consumed"/>, or null when more bytes are needed. Throws <see cref="Http11ProtocolException"/>.
+    /// </summary>
+    public ParsedRequestHead? TryParse(in ReadOnlySequence<byte> buffer, out long consumed)
+    {
+        consumed = 0;
+        if (buffer.Length > 0) HasStarted = true;
+
+        while (_lines.TryReadLine(buffer, out var line))
+        {
+            if (_requestLine is null)
+            {
+                // Counted from the start of the head, so leading empty lines cannot stretch the limit.
+                if (_lines.LineStart - 2 > limits.MaxRequestLineSize) throw RequestLineTooLong();
+                // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
+                if (line.Length == 0) continue;
+                _requestLine = RequestLine.Parse(LineScanner.Contiguous(line, ref _scratch));
+                continue;
+            }
+
+            if (line.Length == 0)
+            {
+                consumed = _lines.LineStart;
+                var head = new ParsedRequestHead(_requestLine, [.. _fields]);
+                Reset();
+                return head;
+            }
+
+            _headerSectionBytes += line.Length + 2;
+            if (_headerSectionBytes > limits.MaxHeaderSize) throw HeaderSectionTooLarge("header section exceeds the size limit");
+            if (_fields.Count == limits.MaxHeaderCount) throw HeaderSectionTooLarge("too many header fields");
+            _fields.Add(FieldLineParser.Parse(LineScanner.Contiguous(line, ref _scratch)));
+        }
+
+        // The head is incomplete: hold the limits against what is buffered so far.
+        var pending = _lines.PendingLength(buffer);
+        if (_requestLine is null)
+        {
+            // The line could still end in CR LF: only CR of it may be buffered beyond the limit.
+            if (buffer.Length - 1 > limits.MaxRequestLineSize) throw RequestLineTooLong();
+        }
+        else if (_headerSectionBytes + pending > limits.MaxHeaderSize)
+        {
+            throw HeaderSectionTooLarge("header section exceeds the size limit");
+        }
+        return null;
+    }
+
+    private static Http11ProtocolException RequestLineTooLong() => new(Http11RejectReason.RequestLineTooLong, "request line exceeds the size limit");
+
+    private static Http11ProtocolException HeaderSectionTooLarge(string detail) => new(Http11RejectReason.HeaderSectionTooLarge, detail);
+}
