@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using Autofac;
+using Autofac.Core;
+using Hyper.Backends.ThreadPool;
+using Hyper.Cli.Logging;
+using Hyper.Core.Application;
+using Hyper.Core.Concurrency;
+using Hyper.Core.Configuration;
+using Hyper.Core.Hosting;
+using Hyper.Http11;
+
+namespace Hyper.Cli;
+
+/// <summary>
+/// Composes the server from validated options: logging, an Autofac container of the modules (core, backends,
+/// protocols), the backend named by <c>worker_class</c>, and graceful shutdown on SIGINT / SIGTERM.
+/// </summary>
+internal sealed class ServerComposition(TextWriter error)
+{
+    /// <summary>Matches <see cref="HyperCommand.ServeAsync"/>.</summary>
+    public async Task<int> ServeAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken)
+    {
+        using var logging = LoggingSetup.Create(options);
+        await using var container = BuildContainer(options, app, logging);
+
+        var backends = AvailableBackends(container);
+        if (!backends.Contains(options.WorkerClass, StringComparer.Ordinal))
+        {
+            error.WriteLine($"hyper: error: worker_class: unknown backend '{options.WorkerClass}'; available: {string.Join(", ", backends)}");
+            return HyperCommand.UsageErrorExitCode;
+        }
+
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
+        // HyperServer logs "Running on http://host:port (CTRL + C to quit)" per bound endpoint once it listens.
+        return await container.Resolve<HyperServer>().RunAsync(shutdown.Token);
+    }
+
+    internal static IContainer BuildContainer(HyperOptions options, AsgiApplication app, LoggingResources logging)
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(options);
+        builder.RegisterInstance(app);
+        // Owned by LoggingResources, which flushes them after the container has shut the server down.
+        builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();
+        builder.RegisterInstance(logging.AccessLog).ExternallyOwned();
+        builder.RegisterModule<CoreModule>();
+        builder.RegisterModule<ThreadPoolBackendModule>();
+        builder.RegisterModule<Http11Module>();
+        return builder.Build();
+    }
+
+    /// <summary>The <c>worker_class</c> names the registered backend modules answer to.</summary>
+    internal static IReadOnlyList<string> AvailableBackends(IContainer container) =>
+        container.ComponentRegistry.Registrations
+            .SelectMany(r => r.Services)
+            .OfType<KeyedService>()
+            .Where(s => s.ServiceType == typeof(IServerBackend))
+            .Select(s => s.ServiceKey.ToString() ?? "")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    // The first signal starts a graceful shutdown; the runtime's default (terminate) is suppressed so that the
+    // in-flight requests get graceful_timeout. A second signal is left to the default: stop now.
+    private static void OnSignal(PosixSignalContext context, CancellationTokenSource shutdown)
+    {
+        if (shutdown.IsCancellationRequested) return;
+        context.Cancel = true;
+        shutdown.Cancel();
+    }
+}

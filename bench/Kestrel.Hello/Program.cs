@@ -1,0 +1,32 @@
+// The Kestrel baseline for bench/run.sh: the routes of samples/Hello (/, /json, /echo) with the same bodies and
+// headers, and nothing else in the pipeline (no logging, no Server header), so the comparison is server against
+// server. Bind with --urls http://127.0.0.1:PORT.
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
+var app = builder.Build();
+
+var hello = "Hello, World!"u8.ToArray();
+var json = "{\"message\":\"Hello, World!\"}"u8.ToArray();
+
+app.MapGet("/", (HttpContext context) => Write(context, "text/plain; charset=utf-8", hello));
+app.MapGet("/json", (HttpContext context) => Write(context, "application/json", json));
+app.MapPost("/echo", async (HttpContext context) =>
+{
+    using var body = new MemoryStream();
+    await context.Request.Body.CopyToAsync(body);
+    context.Response.ContentType = context.Request.ContentType ?? "application/octet-stream";
+    context.Response.ContentLength = body.Length;
+    await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
+});
+
+app.Run();
+
+// Plain byte writes rather than Results.Text: the Hyper side sends fixed bytes, so Kestrel does the same.
+static Task Write(HttpContext context, string contentType, byte[] body)
+{
+    context.Response.ContentType = contentType;
+    context.Response.ContentLength = body.Length;
+    return context.Response.Body.WriteAsync(body).AsTask();
+}
