@@ -21,6 +21,9 @@ app.MapPost("/echo", async (HttpContext context) =>
     await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
 });
 
+// Same diagnostic route as samples/Hello: bytes allocated by the process so far, read before and after each run.
+app.MapGet("/_bench/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
 app.Run();
 
 // Plain byte writes rather than Results.Text: the Hyper side sends fixed bytes, so Kestrel does the same.

@@ -8,7 +8,8 @@ namespace Hello;
 
 /// <summary>
 /// The sample application, served with <c>hyper Hello.dll:Hello.HelloApp</c>. Routes: <c>GET /</c> plaintext,
-/// <c>GET /json</c>, <c>POST /echo</c>, <c>GET /stream</c> (chunked), <c>GET /slow?ms=N</c>; anything else 404.
+/// <c>GET /json</c>, <c>POST /echo</c>, <c>GET /stream</c> (chunked), <c>GET /slow?ms=N</c>, and
+/// <c>GET /_bench/allocated</c> for the benchmark; anything else 404.
 /// </summary>
 /// <remarks>
 /// The benchmark routes allocate nothing per request: messages are immutable records, so a whole
@@ -58,6 +59,7 @@ public static class HelloApp
             "/echo" => scope.Method == "POST" ? Echo(scope, receive, send) : Send(send, PostOnly),
             "/stream" => get ? Stream(send) : Send(send, GetOnly),
             "/slow" => get ? Slow(scope, send) : Send(send, GetOnly),
+            "/_bench/allocated" => get ? Allocated(send) : Send(send, GetOnly),
             _ => Send(send, NotFound),
         };
     }
@@ -101,6 +103,17 @@ public static class HelloApp
         var milliseconds = Math.Clamp(QueryInt(scope.QueryString.Span, "ms"u8) ?? DefaultSlowMilliseconds, 0, MaxSlowMilliseconds);
         await Task.Delay(milliseconds);
         var body = Encoding.ASCII.GetBytes($"Waited {milliseconds} ms\n");
+        await send(new HttpResponseStart(200, [TextPlain, ContentLength(body.Length)]));
+        await send(new HttpResponseBody(body));
+    }
+
+    /// <summary>
+    /// The bytes this process has allocated so far: bench/run.sh reads it before and after a run to report bytes
+    /// allocated per request, server and application together.
+    /// </summary>
+    private static async ValueTask Allocated(AsgiSend send)
+    {
+        var body = Encoding.ASCII.GetBytes(GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
         await send(new HttpResponseStart(200, [TextPlain, ContentLength(body.Length)]));
         await send(new HttpResponseBody(body));
     }
