@@ -39,6 +39,7 @@ public sealed partial class ConnectionDriver
     private HttpStream? _current;
     private HttpStream? _pendingRun;
     private bool _inputEnded;
+    private bool _peerFinished;
     private bool _readBuffered;
     private volatile bool _pumping;
     private bool _abort;
@@ -102,6 +103,8 @@ public sealed partial class ConnectionDriver
     {
         if (_pumping) throw new InvalidOperationException("receive() must not be called concurrently on one request.");
         if (_inputEnded || _abort) return false;
+        // Nothing new can arrive and the protocol takes nothing buffered now: reading again would spin.
+        if (_peerFinished && !_readBuffered && !_protocol.WantsInput) return false;
         _pumping = true;
         try
         {
@@ -136,16 +139,19 @@ public sealed partial class ConnectionDriver
                 var now = Now;
                 if (now >= _protocol.NextDeadline) _protocol.OnTimer(now, _writer);
                 if (!buffer.IsEmpty && !_protocol.ShouldClose) consumed = _protocol.Receive(buffer, now, _writer);
-                if (result.IsCompleted && !_inputEnded && consumed.Equals(buffer.End))
+                if (result.IsCompleted && !_inputEnded)
                 {
-                    _inputEnded = true;
-                    _protocol.ReceiveCompleted(now, _writer);
-                }
-                else if (result.IsCompleted && !_inputEnded && !_protocol.WantsInput)
-                {
-                    // Bytes are buffered that the protocol will not take now, and no more will come.
-                    _inputEnded = true;
-                    _protocol.ReceiveCompleted(now, _writer);
+                    if (consumed.Equals(buffer.End) || _protocol.WantsInput)
+                    {
+                        _inputEnded = true;
+                        _protocol.ReceiveCompleted(now, _writer);
+                    }
+                    else
+                    {
+                        // The peer sent pipelined requests and then closed its side: they are still served,
+                        // and the end of input is reported once the protocol has taken them.
+                        _peerFinished = true;
+                    }
                 }
                 DispatchEvents();
                 await FlushLockedAsync().ConfigureAwait(false);

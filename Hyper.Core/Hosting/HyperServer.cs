@@ -106,7 +106,15 @@ public sealed class HyperServer
         await Task.WhenAll(accepting).ConfigureAwait(false);
         if (!await _drainer.DrainAsync(_options.GracefulTimeout, _backend.Time).ConfigureAwait(false))
             _logger.LogWarning("Graceful timeout reached: aborted the connections still open");
-        await _backend.RootScope.WhenAllAsync().ConfigureAwait(false);
+        try
+        {
+            // Applications that ignore the abort (a .NET task cannot be killed) must not hold the process.
+            await _backend.RootScope.WhenAllAsync().WaitAsync(TimeSpan.FromSeconds(1), _backend.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Application tasks are still running after the graceful timeout; stopping without them");
+        }
         try
         {
             await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time).ConfigureAwait(false);

@@ -1,0 +1,53 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Cli.Logging;
+
+/// <summary>
+/// The error log in a file (<c>errorlog = "/path"</c>): appends <see cref="ErrorLogLine"/> records. Error logs are
+/// rare, so each line is flushed at once: the line that explains a crash must be on disk before the crash.
+/// </summary>
+public sealed class FileLoggerProvider : ILoggerProvider
+{
+    private readonly Lock _lock = new();
+    private readonly StreamWriter _writer;
+    private bool _disposed;
+
+    public FileLoggerProvider(string path, bool json)
+    {
+        Json = json;
+        // FileShare.ReadWrite|Delete: tail and logrotate keep working while the server appends.
+        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true, NewLine = "\n" };
+    }
+
+    public bool Json { get; }
+
+    public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
+
+    internal void Write(StringBuilder line)
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            try
+            {
+                _writer.Write(line);
+            }
+            catch (IOException)
+            {
+                // A full disk must not turn a logged error into a crash.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _writer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using Hyper.Core.Protocols;
+
+namespace Hyper.Http11;
+
+// Time and the end of the connection: keep-alive idle, request-headers timeout, minimum body data rate,
+// read timeout (security.md B3), EOF, abort and graceful shutdown. Every deadline is an absolute `now` value.
+public sealed partial class Http11Connection
+{
+    private bool _timeKnown;
+    private long _lastKnownNow;
+    private long _idleSince;
+    private long _headStartedAt;
+    private long _lastInputAt;
+    private long _bufferedLength;
+    private bool _bodyRateClockRunning;
+    private long _bodyRateStartedAt;
+    private long _bodyRateBytes;
+
+    /// <summary>
+    /// The earliest pending deadline. Before the first call that carries <c>now</c> the connection cannot know
+    /// when it started, so it reports 0 (already due): the driver's first <see cref="OnTimer"/> tells it the
+    /// time and the keep-alive clock starts there.
+    /// </summary>
+    public long NextDeadline
+    {
+        get
+        {
+            if (ShouldClose) return long.MaxValue;
+            if (!_timeKnown) return 0;
+            var deadline = long.MaxValue;
+            if (_read == Http11ReadState.AwaitingHead && !_shuttingDown)
+            {
+                deadline = _parser.HasStarted
+                    ? MonotonicTime.After(_headStartedAt, _settings.RequestHeadersTimeout)
+                    : MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout);
+            }
+            if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _settings.MinRequestBodyRate > 0)
+                deadline = Math.Min(deadline, BodyRateDeadline());
+            if (WantsInput && _settings.ReadTimeout is { } readTimeout)
+                deadline = Math.Min(deadline, MonotonicTime.After(_lastInputAt, readTimeout));
+            return deadline;
+        }
+    }
+
+    public void OnTimer(long now, IBufferWriter<byte> output)
+    {
+        if (!LearnTime(now) || ShouldClose) return;
+
+        if (_read == Http11ReadState.AwaitingHead && !_shuttingDown)
+        {
+            if (!_parser.HasStarted && now >= MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout))
+            {
+                ShouldClose = true; // an idle keep-alive connection ends silently (RFC 9112 §9.5)
+                return;
+            }
+            if (_parser.HasStarted && now >= MonotonicTime.After(_headStartedAt, _settings.RequestHeadersTimeout))
+            {
+                Reject(Http11RejectReason.RequestHeadersTimeout, "request head not received in time");
+                return;
+            }
+        }
+
+        if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _settings.MinRequestBodyRate > 0 && now >= BodyRateDeadline())
+        {
+            Reject(Http11RejectReason.BodyDataRateTooLow, "request body arrived below the minimum data rate");
+            return;
+        }
+
+        if (WantsInput && _settings.ReadTimeout is { } readTimeout && now >= MonotonicTime.After(_lastInputAt, readTimeout))
+            ShouldClose = true;
+    }
+
+    public void ReceiveCompleted(long now, IBufferWriter<byte> output)
+    {
+        LearnTime(now);
+        // A rejected request still gets its answer; that answer closes the connection.
+        if (ShouldClose || _read == Http11ReadState.Rejected) return;
+        if (_request is not null && (_read == Http11ReadState.ReadingBody || _write != Http11WriteState.Complete))
+            _events.Enqueue(new StreamAborted(_streamId, "client disconnected"));
+        ShouldClose = true;
+    }
+
+    public void AbortStream(int streamId, IBufferWriter<byte> output) => ShouldClose = true;
+
+    public void BeginShutdown(long now, IBufferWriter<byte> output)
+    {
+        LearnTime(now);
+        _shuttingDown = true;
+        // Idle (or part-way through a head nobody is serving yet): close now. In flight: the response says close.
+        if (_request is null && _read != Http11ReadState.Rejected) ShouldClose = true;
+    }
+
+    /// <summary>Records <paramref name="now"/>; false when this call was the one that first told the connection the time.</summary>
+    private bool LearnTime(long now)
+    {
+        _lastKnownNow = now;
+        if (_timeKnown) return true;
+        _timeKnown = true;
+        _idleSince = now;
+        _lastInputAt = now;
+        return false;
+    }
+
+    private void StartBodyRateClock(long now)
+    {
+        _bodyRateClockRunning = true;
+        _bodyRateStartedAt = now;
+        _bodyRateBytes = 0;
+    }
+
+    /// <summary>
+    /// When the average rate since the body started falls below the minimum, if no more bytes arrive: the
+    /// later of the grace period's end and the moment the bytes so far stop covering the rate (Kestrel's
+    /// MinRequestBodyDataRate).
+    /// </summary>
+    private long BodyRateDeadline()
+    {
+        var covered = _bodyRateBytes / _settings.MinRequestBodyRate * TimeSpan.TicksPerSecond;
+        var coveredTicks = covered >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)covered + 1;
+        var wait = Math.Max(_settings.MinRequestBodyRateGrace.Ticks, coveredTicks);
+        return MonotonicTime.After(_bodyRateStartedAt, TimeSpan.FromTicks(wait));
+    }
+}

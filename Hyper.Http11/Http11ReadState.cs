@@ -1,0 +1,14 @@
+namespace Hyper.Http11;
+
+/// <summary>The request side of an HTTP/1.1 connection (h11's client-side states, as the server sees them).</summary>
+internal enum Http11ReadState
+{
+    /// <summary>No request in flight: waiting for (or parsing) the next head.</summary>
+    AwaitingHead,
+    /// <summary>The head was accepted and its body is being read (or, once the response is done, drained).</summary>
+    ReadingBody,
+    /// <summary>The request is fully read; parsing pauses until its response is written (h11's PAUSED).</summary>
+    BodyComplete,
+    /// <summary>The request was refused; nothing more is parsed and the connection closes after the answer.</summary>
+    Rejected,
+}
