@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Reflection;
 using Hyper.Core.Application;
 using Hyper.Core.Configuration;
 
@@ -51,7 +52,11 @@ internal sealed class HyperCommand
     {
         this.environment = environment;
         this.serve = serve;
-        Root = new RootCommand("Hyper: an HTTP application server for .NET, modelled on Hypercorn.");
+        Root = new RootCommand(
+            "Hyper: an HTTP application server for .NET, modelled on Hypercorn.\n" +
+            "Every option can also be set by its key in a config file (--config) or as an environment variable " +
+            "HYPER_<KEY> (e.g. HYPER_KEEP_ALIVE_TIMEOUT=3; lists comma-separated). Precedence, lowest first: " +
+            "defaults, config file, environment, command line.");
         Root.Arguments.Add(app);
         Root.Options.Add(config);
         foreach (var definition in HyperOptionsBinder.Options)
@@ -63,6 +68,8 @@ internal sealed class HyperCommand
             if (binding.Off is not null) Root.Options.Add(binding.Off);
         }
         Root.Options.Add(set);
+        // The default prints the entry assembly's version, which is the test host's under a test runner.
+        foreach (var version in Root.Options.OfType<VersionOption>()) version.Action = new PrintVersion();
         Root.SetAction(RunAsync);
     }
 
@@ -73,7 +80,7 @@ internal sealed class HyperCommand
     {
         var parse = Root.Parse(args);
         // --help and --version answer even when APP is missing; every other parse error is a usage error.
-        if (parse.Errors.Count > 0 && parse.Action is not HelpAction && !IsVersionRequest(parse))
+        if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
             return Task.FromResult(UsageError(error, parse.Errors[0].Message));
         var invocation = new InvocationConfiguration
         {
@@ -105,7 +112,10 @@ internal sealed class HyperCommand
         {
             // Options first: they are cheap to check, and loading the app runs the app's code.
             options = BindOptions(parse);
-            application = AppReference.Parse(parse.GetRequiredValue(app)).Resolve();
+            var appText = parse.GetRequiredValue(app);
+            // The parser hands an unknown flag in APP's place to the argument; name it as the flag it is.
+            if (appText.StartsWith('-')) return UsageError(error, $"unrecognized option '{appText}'");
+            application = AppReference.Parse(appText).Resolve();
         }
         catch (OptionsValidationException e)
         {
@@ -188,13 +198,22 @@ internal sealed class HyperCommand
         return layer;
     }
 
-    private static bool IsVersionRequest(ParseResult parse) =>
-        parse.Tokens.Any(t => t.Value == "--version");
-
     private static int UsageError(TextWriter error, string message)
     {
         // One line, no stack trace: the message already names the key and the value.
         error.WriteLine($"hyper: error: {message.ReplaceLineEndings(" ")}");
         return UsageErrorExitCode;
+    }
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var version = typeof(HyperCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            parseResult.InvocationConfiguration.Output.WriteLine($"Hyper {version}");
+            return 0;
+        }
     }
 }

@@ -20,15 +20,21 @@ internal sealed class ServerComposition(TextWriter error)
     /// <summary>Matches <see cref="HyperCommand.ServeAsync"/>.</summary>
     public async Task<int> ServeAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken)
     {
-        using var logging = LoggingSetup.Create(options);
+        LoggingResources logging;
+        try
+        {
+            logging = LoggingSetup.Create(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            return UsageError(e.Message);
+        }
+        using var ownedLogging = logging;
         await using var container = BuildContainer(options, app, logging);
 
         var backends = AvailableBackends(container);
         if (!backends.Contains(options.WorkerClass, StringComparer.Ordinal))
-        {
-            error.WriteLine($"hyper: error: worker_class: unknown backend '{options.WorkerClass}'; available: {string.Join(", ", backends)}");
-            return HyperCommand.UsageErrorExitCode;
-        }
+            return UsageError($"worker_class: unknown backend '{options.WorkerClass}'; available: {string.Join(", ", backends)}");
 
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
@@ -61,6 +67,12 @@ internal sealed class ServerComposition(TextWriter error)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    private int UsageError(string message)
+    {
+        error.WriteLine($"hyper: error: {message}");
+        return HyperCommand.UsageErrorExitCode;
+    }
 
     // The first signal starts a graceful shutdown; the runtime's default (terminate) is suppressed so that the
     // in-flight requests get graceful_timeout. A second signal is left to the default: stop now.

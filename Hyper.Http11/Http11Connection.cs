@@ -98,6 +98,7 @@ public sealed partial class Http11Connection : IStreamProtocol
         _write = Http11WriteState.NotStarted;
         _continueSent = false;
         _drainingBody = false;
+        _bodyRateClockRunning = false;
         _events.Enqueue(new RequestReceived(_streamId, request.Head));
 
         switch (request.Framing)

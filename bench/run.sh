@@ -12,8 +12,8 @@ duration=10
 rounds=2
 warmup=3
 servers=hyper,kestrel
-hyper_port=${HYPER_BENCH_PORT:-18080}
-kestrel_port=${KESTREL_BENCH_PORT:-18081}
+hyper_port=${BENCH_HYPER_PORT:-18080}
+kestrel_port=${BENCH_KESTREL_PORT:-18081}
 connections=64
 pipeline_depth=16
 
@@ -92,7 +92,7 @@ port[kestrel]=$kestrel_port
 
 start_server() { # name
   local name=$1
-  port_free "${port[$name]}" || { echo "port ${port[$name]} is in use; set ${name^^}_BENCH_PORT" >&2; exit 1; }
+  port_free "${port[$name]}" || { echo "port ${port[$name]} is in use; set BENCH_${name^^}_PORT" >&2; exit 1; }
   if [[ $name == hyper ]]; then
     # The Server header off on both sides (Kestrel's AddServerHeader = false).
     HYPER_INCLUDE_SERVER_HEADER=false taskset -c "$cpu_server" dotnet Hyper.Cli/bin/Release/net10.0/hyper.dll \

@@ -1,5 +1,6 @@
 using Hyper.Core.Configuration;
 using Hyper.Core.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -70,7 +71,8 @@ public static class LoggingSetup
             }
             else if (file is not null)
             {
-                builder.AddProvider(file);
+                // Registered through a factory so that the container disposes it with the logger factory.
+                builder.Services.AddSingleton<ILoggerProvider>(_ => file);
             }
         });
     }

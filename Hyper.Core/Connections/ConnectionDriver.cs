@@ -105,31 +105,24 @@ public sealed partial class ConnectionDriver
         if (_inputEnded || _abort) return false;
         // Nothing new can arrive and the protocol takes nothing buffered now: reading again would spin.
         if (_peerFinished && !_readBuffered && !_protocol.WantsInput) return false;
+        _readBuffered = false;
         _pumping = true;
         try
         {
-            ReadResult result;
-            if (_readBuffered && _reader.TryRead(out result))
+            await EnterAsync().ConfigureAwait(false);
+            try
             {
-                _readBuffered = false;
+                // Checked under the gate: a send that completes the response sets this under the gate too,
+                // and wakes the read if it comes later.
+                if (waiter is { IsWaitOver: true }) return true;
+                await FlushLockedAsync().ConfigureAwait(false);
+                ArmTimer();
             }
-            else
+            finally
             {
-                await EnterAsync().ConfigureAwait(false);
-                try
-                {
-                    // Checked under the gate: a send that completes the response sets this under the gate too,
-                    // and wakes the read if it comes later.
-                    if (waiter is { IsWaitOver: true }) return true;
-                    await FlushLockedAsync().ConfigureAwait(false);
-                    ArmTimer();
-                }
-                finally
-                {
-                    _gate.Release();
-                }
-                result = await _reader.ReadAsync().ConfigureAwait(false);
+                _gate.Release();
             }
+            var result = await _reader.ReadAsync().ConfigureAwait(false);
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
@@ -169,7 +162,8 @@ public sealed partial class ConnectionDriver
         }
     }
 
-    private void DispatchEvents()
+    /// <summary>Hands queued protocol events to their streams; called after every protocol call, under the gate.</summary>
+    internal void DispatchEvents()
     {
         while (_protocol.TryDequeueEvent(out var protocolEvent))
         {
@@ -194,8 +188,10 @@ public sealed partial class ConnectionDriver
                         _current.OnCompleted();
                         _current = null;
                     }
-                    // The protocol may now parse a pipelined request that is already buffered.
+                    // The protocol may now parse a pipelined request that is already buffered: the next read
+                    // must return at once with what is there rather than wait for new bytes.
                     _readBuffered = true;
+                    WakeReader();
                     break;
                 case RequestRejected rejected:
                     Reject(rejected);

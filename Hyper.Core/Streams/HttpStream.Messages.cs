@@ -54,6 +54,7 @@ internal sealed partial class HttpStream
         try
         {
             _driver.Protocol.RequestBodyWanted(Id, _driver.Now, _driver.Writer);
+            _driver.DispatchEvents();
             await _driver.FlushLockedAsync().ConfigureAwait(false);
         }
         finally
@@ -112,6 +113,7 @@ internal sealed partial class HttpStream
                 default:
                     throw new UnexpectedMessageException(_state.ToString(), message.Type);
             }
+            _driver.DispatchEvents();
             await _driver.FlushLockedAsync().ConfigureAwait(false);
             // A receive() waiting for http.disconnect in another task can return now.
             if (_state == HttpResponseState.Done && _driver.IsPumping) _driver.WakeReader();

@@ -19,6 +19,12 @@ internal sealed partial class HttpStream
     private static readonly HeaderField[] ErrorHeaders =
     [
         new("content-type"u8.ToArray(), "text/plain; charset=utf-8"u8.ToArray()),
+    ];
+
+    // After an application failure the connection's state is suspect (Hypercorn closes too).
+    private static readonly HeaderField[] FailureHeaders =
+    [
+        new("content-type"u8.ToArray(), "text/plain; charset=utf-8"u8.ToArray()),
         new("connection"u8.ToArray(), "close"u8.ToArray()),
     ];
 
@@ -81,7 +87,7 @@ internal sealed partial class HttpStream
         _scope = BuildScope();
         if (!IsServerNameAllowed())
         {
-            await SendErrorAsync(404, "Not Found").ConfigureAwait(false);
+            await SendErrorAsync(404, "Not Found", ErrorHeaders).ConfigureAwait(false);
             LogAccess();
             return;
         }
@@ -117,13 +123,14 @@ internal sealed partial class HttpStream
         if (_aborted) return;
         if (_state < HttpResponseState.Streaming)
         {
-            await SendErrorAsync(500, "Internal Server Error").ConfigureAwait(false);
+            await SendErrorAsync(500, "Internal Server Error", FailureHeaders).ConfigureAwait(false);
             return;
         }
         await _driver.EnterAsync().ConfigureAwait(false);
         try
         {
             _driver.Protocol.AbortStream(Id, _driver.Writer);
+            _driver.DispatchEvents();
             _driver.RequestAbortAfterWrite();
         }
         finally
@@ -132,19 +139,20 @@ internal sealed partial class HttpStream
         }
     }
 
-    private async ValueTask SendErrorAsync(int status, string text)
+    private async ValueTask SendErrorAsync(int status, string text, HeaderField[] errorHeaders)
     {
         await _driver.EnterAsync().ConfigureAwait(false);
         try
         {
             if (_aborted) return;
             var body = System.Text.Encoding.UTF8.GetBytes(text);
-            var headers = _driver.ComposeHeaders(ErrorHeaders);
+            var headers = _driver.ComposeHeaders(errorHeaders);
             _status = status;
-            _sentHeaders = ErrorHeaders;
+            _sentHeaders = errorHeaders;
             _bodyBytes = body.Length;
             _state = HttpResponseState.Done;
             _driver.Protocol.SendCompleteResponse(Id, status, headers, body, _driver.Now, _driver.Writer);
+            _driver.DispatchEvents();
             await _driver.FlushLockedAsync().ConfigureAwait(false);
         }
         catch (ClientDisconnectedException) { }

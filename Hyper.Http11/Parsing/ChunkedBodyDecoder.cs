@@ -117,7 +117,9 @@ internal sealed class ChunkedBodyDecoder(Http11Limits limits)
             if (TrailerFieldFilter.IsAllowed(field)) _trailers.Add(field);
         }
 
-        if (_trailerBytes + _lines.PendingLength(buffer) > limits.MaxTrailerSize) throw TrailersTooLarge();
+        // As for the header section: two or more pending bytes will be a field line of at least pending + 1 bytes.
+        var pending = _lines.PendingLength(buffer);
+        if (pending >= 2 && _trailerBytes + pending + 1 > limits.MaxTrailerSize) throw TrailersTooLarge();
         return ChunkedStep.NeedMore;
     }
 

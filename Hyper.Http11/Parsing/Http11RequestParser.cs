@@ -73,7 +73,9 @@ internal sealed class Http11RequestParser(Http11Limits limits)
             // The line could still end in CR LF: only CR of it may be buffered beyond the limit.
             if (buffer.Length - 1 > limits.MaxRequestLineSize) throw RequestLineTooLong();
         }
-        else if (_headerSectionBytes + pending > limits.MaxHeaderSize)
+        // Two or more pending bytes cannot be the final empty line: they become a field line of at least
+        // pending + 1 bytes (its CRLF completed).
+        else if (pending >= 2 && _headerSectionBytes + pending + 1 > limits.MaxHeaderSize)
         {
             throw HeaderSectionTooLarge("header section exceeds the size limit");
         }

@@ -165,6 +165,15 @@ public class HyperCommandTests
     }
 
     [Fact]
+    public async Task UnknownFlagInAppsPlace_IsNamedAsFlag()
+    {
+        var outcome = await Invoke("--frob");
+
+        outcome.ExitCode.Should().Be(2);
+        outcome.ErrorLines.Should().Equal("hyper: error: unrecognized option '--frob'");
+    }
+
+    [Fact]
     public async Task MissingApp_IsUsageError()
     {
         var outcome = await Invoke("--bind", "127.0.0.1:1");
@@ -218,7 +227,7 @@ public class HyperCommandTests
         var outcome = await Invoke("--version");
 
         outcome.ExitCode.Should().Be(0);
-        outcome.Output.Should().StartWith("0.1.0");
+        outcome.Output.Should().StartWith("Hyper 0.1.0");
     }
 
     [Fact]

@@ -59,3 +59,28 @@ public sealed class NoParameterlessConstructorApp(string shape)
 {
     public ValueTask InvokeAsync(AsgiScope scope, AsgiReceive receive, AsgiSend send) => Mark.Shape(scope, shape);
 }
+
+/// <summary>A complete application: answers lifespan and every HTTP request with "hello".</summary>
+public static class HelloApp
+{
+    public static async ValueTask App(AsgiScope scope, AsgiReceive receive, AsgiSend send)
+    {
+        if (scope is LifespanScope)
+        {
+            while (true)
+            {
+                switch (await receive())
+                {
+                    case LifespanStartup:
+                        await send(new LifespanStartupComplete());
+                        break;
+                    case LifespanShutdown:
+                        await send(new LifespanShutdownComplete());
+                        return;
+                }
+            }
+        }
+        await send(new HttpResponseStart(200, []));
+        await send(new HttpResponseBody("hello"u8.ToArray()));
+    }
+}

@@ -49,7 +49,7 @@ public sealed class TestServer : IAsyncDisposable
         options = (configure?.Invoke(options) ?? options).Validate();
         var backend = CreateBackend(backendName);
         var log = new RecordingAccessLog();
-        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, NullLoggerFactory.Instance);
+        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, TestLoggerFactory.Create());
         var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         var started = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));
