@@ -67,8 +67,9 @@ public sealed class ApplicationErrorTests
     public async Task ClientDisconnectsMidBody_AppReceivesHttpDisconnect(string backend)
     {
         var seen = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(backend, async (_, receive, send) =>
+        await using var server = await TestServer.StartAsync(backend, async (scope, receive, send) =>
         {
+            if (scope is not HttpScope) return;
             while (true)
             {
                 var message = await receive();
@@ -92,8 +93,9 @@ public sealed class ApplicationErrorTests
     public async Task SendAfterClientLeft_RaisesClientDisconnectedException(string backend)
     {
         var raised = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(backend, async (_, receive, send) =>
+        await using var server = await TestServer.StartAsync(backend, async (scope, receive, send) =>
         {
+            if (scope is not HttpScope) return;
             await send(new HttpResponseStart(200, []));
             try
             {
@@ -117,8 +119,9 @@ public sealed class ApplicationErrorTests
     public async Task ReceiveAfterResponse_ReturnsHttpDisconnect(string backend)
     {
         var seen = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await TestServer.StartAsync(backend, async (_, receive, send) =>
+        await using var server = await TestServer.StartAsync(backend, async (scope, receive, send) =>
         {
+            if (scope is not HttpScope) return;
             await receive();
             await Apps.RespondAsync(send, 200, "done");
             seen.TrySetResult(await receive());

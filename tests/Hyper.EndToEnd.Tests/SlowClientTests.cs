@@ -74,6 +74,7 @@ public sealed class SlowClientTests
         var readBody = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await TestServer.StartAsync(backend, async (scope, receive, send) =>
         {
+            if (scope is not HttpScope) return;
             await readBody.Task;
             var body = await Apps.ReadBodyAsync(receive);
             await Apps.RespondAsync(send, 200, Encoding.ASCII.GetString(body));

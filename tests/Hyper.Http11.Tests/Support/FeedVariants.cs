@@ -19,18 +19,25 @@ internal static class FeedVariants
         {
             foreach (var b in input) h.Feed([b]);
         });
-        perByte.Should().BeEquivalentTo(whole, o => o.WithStrictOrdering(), "feeding one byte at a time must not change the outcome");
+        AssertSame(perByte, whole, "feeding one byte at a time must not change the outcome");
 
         var perSegment = RunOnce(input, settings, h => h.FeedPerByteSegments(input));
-        perSegment.Should().BeEquivalentTo(whole, o => o.WithStrictOrdering(), "one segment per byte must not change the outcome");
+        AssertSame(perSegment, whole, "one segment per byte must not change the outcome");
 
         for (var cut = 1; cut < input.Length; cut++)
         {
             var at = cut;
             var split = RunOnce(input, settings, h => h.Feed(input, at));
-            split.Should().BeEquivalentTo(whole, o => o.WithStrictOrdering(), $"a segment boundary at byte {at} must not change the outcome");
+            AssertSame(split, whole, $"a segment boundary at byte {at} must not change the outcome");
         }
         return whole;
+    }
+
+    private static void AssertSame(Transcript actual, Transcript expected, string because)
+    {
+        // A plain comparison first: the structural assertion is only there to explain a difference.
+        if (actual.Events.SequenceEqual(expected.Events) && actual with { Events = expected.Events } == expected) return;
+        actual.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering(), because);
     }
 
     private static Transcript RunOnce(byte[] input, Http11ConnectionSettings? settings, Action<AnsweringHarness> feed)
