@@ -106,6 +106,13 @@ public sealed partial class Http11Connection
         else if (noContent)
         {
             _framing = ResponseFraming.NoBody;
+            // RFC 9110 §9.3.2: HEAD gets the fields GET would, so a body the application produced anyway is
+            // announced by its length (and then not sent).
+            if (request?.IsHead == true && status is not (204 or 304) && impliedLength is > 0 and var length)
+            {
+                _declaredLength = length;
+                addLength = true;
+            }
         }
         else if (impliedLength is { } known)
         {
