@@ -15,8 +15,8 @@ public sealed class ThreadPoolBackend : IServerBackend
     public TimeProvider Time => TimeProvider.System;
     public ITaskScope RootScope => _root;
 
-    public ValueTask<ITransportListener> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<ITransportListener>(SocketListener.Bind(address, backlog));
+    public ValueTask<IReadOnlyList<ITransportListener>> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ITransportListener>>([SocketListener.Bind(address, backlog)]);
 
     public Task RunAsync(Func<CancellationToken, Task> main, CancellationToken cancellationToken) => main(cancellationToken);
 

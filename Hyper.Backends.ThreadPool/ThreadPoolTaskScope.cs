@@ -12,11 +12,13 @@ internal sealed class ThreadPoolTaskScope : ITaskScope
     private readonly CancellationTokenSource _cancellation;
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly ConcurrentDictionary<ThreadPoolTaskScope, byte> _children = new();
+    private readonly ThreadPoolTaskScope? _parent;
 
-    public ThreadPoolTaskScope() : this(new CancellationTokenSource()) { }
+    public ThreadPoolTaskScope() : this(null, new CancellationTokenSource()) { }
 
-    private ThreadPoolTaskScope(CancellationTokenSource cancellation)
+    private ThreadPoolTaskScope(ThreadPoolTaskScope? parent, CancellationTokenSource cancellation)
     {
+        _parent = parent;
         _cancellation = cancellation;
     }
 
@@ -33,7 +35,7 @@ internal sealed class ThreadPoolTaskScope : ITaskScope
 
     public ITaskScope CreateChild()
     {
-        var child = new ThreadPoolTaskScope(CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token));
+        var child = new ThreadPoolTaskScope(this, CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token));
         _children.TryAdd(child, 0);
         return child;
     }
@@ -61,4 +63,11 @@ internal sealed class ThreadPoolTaskScope : ITaskScope
         }
     }
 
+
+    public async ValueTask CloseAsync()
+    {
+        await WhenAllAsync().ConfigureAwait(false);
+        _parent?._children.TryRemove(this, out _);
+        if (_parent is not null) _cancellation.Dispose();
+    }
 }

@@ -18,8 +18,12 @@ public interface IServerBackend : IAsyncDisposable
     /// <summary>The root task scope: the server's lifetime.</summary>
     ITaskScope RootScope { get; }
 
-    /// <summary>Binds a listening socket.</summary>
-    ValueTask<ITransportListener> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Binds a listening address. A backend may return several listeners for one address (an event-loop
+    /// backend binds one SO_REUSEPORT socket per loop); the server runs one accept loop per listener, started
+    /// through <see cref="RootScope"/>, and connections are driven where their listener's accept completes.
+    /// </summary>
+    ValueTask<IReadOnlyList<ITransportListener>> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs <paramref name="main"/> in the backend's own context (the loop thread for an event loop, the root

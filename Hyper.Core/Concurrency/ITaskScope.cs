@@ -21,4 +21,10 @@ public interface ITaskScope
 
     /// <summary>Completes when every task spawned in this scope (and its children) has finished.</summary>
     Task WhenAllAsync();
+
+    /// <summary>
+    /// Ends the scope: waits for every task in it (and its children) to finish, then detaches it from its
+    /// parent. The owner of a child scope calls this exactly once, after cancelling it if it must not wait.
+    /// </summary>
+    ValueTask CloseAsync();
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Hyper.Core.Application;
+using Hyper.Core.Concurrency;
 using Hyper.Core.Hosting;
 using Hyper.Core.Protocols;
 using Hyper.Core.Streams;
@@ -45,8 +46,9 @@ public sealed partial class ConnectionDriver
     private bool _abort;
     private int _closing;
 
-    public ConnectionDriver(ServerContext server, ITransportConnection transport, IStreamProtocol protocol, ConnectionInfo info)
+    public ConnectionDriver(ServerContext server, ITransportConnection transport, IStreamProtocol protocol, ConnectionInfo info, ITaskScope scope)
     {
+        Scope = scope;
         _server = server;
         _transport = transport;
         _protocol = protocol;
@@ -56,6 +58,9 @@ public sealed partial class ConnectionDriver
     }
 
     internal ServerContext Server => _server;
+
+    /// <summary>The connection's task group; request task groups are its children.</summary>
+    internal ITaskScope Scope { get; }
     internal ConnectionInfo Info => _info;
     internal IStreamProtocol Protocol => _protocol;
     internal PipeWriter Writer => _writer;

@@ -77,7 +77,7 @@ public sealed class HyperServer
         try
         {
             foreach (var bind in _options.Bind.Concat(_options.InsecureBind))
-                listeners.Add(await _backend.BindAsync(bind, _options.Backlog, shutdown).ConfigureAwait(false));
+                listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, shutdown).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
@@ -88,10 +88,19 @@ public sealed class HyperServer
             return BindFailedExitCode;
         }
 
-        var endPoints = listeners.Select(l => l.EndPoint).ToArray();
+        var endPoints = listeners.Select(l => l.EndPoint).Distinct().ToArray();
         foreach (var endPoint in endPoints)
             _logger.LogInformation("Running on {Url} (CTRL + C to quit)", Describe(endPoint));
-        var accepting = listeners.Select(l => AcceptLoopAsync(l, server)).ToArray();
+        var accepting = listeners.Select(l =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _backend.RootScope.Spawn(async _ =>
+            {
+                try { await AcceptLoopAsync(l, server).ConfigureAwait(false); }
+                finally { done.TrySetResult(); }
+            });
+            return done.Task;
+        }).ToArray();
         _started.TrySetResult(endPoints);
 
         try
@@ -144,14 +153,23 @@ public sealed class HyperServer
             }
             if (transport is null) return;
             var info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: false);
-            var driver = new ConnectionDriver(server, transport, _http11.Create(info), info);
+            // Each connection is a task group of its own (DESIGN §3): what its requests start belongs to it.
+            var connectionScope = scope.CreateChild();
+            var driver = new ConnectionDriver(server, transport, _http11.Create(info), info, connectionScope);
             _drainer.Add(driver);
-            scope.Spawn(async token =>
+            connectionScope.Spawn(async token =>
             {
                 try { await driver.RunAsync(token).ConfigureAwait(false); }
                 finally { _drainer.Remove(driver); }
             });
+            _ = CloseWhenDoneAsync(connectionScope);
         }
+    }
+
+    private static async Task CloseWhenDoneAsync(ITaskScope connectionScope)
+    {
+        try { await connectionScope.CloseAsync().ConfigureAwait(false); }
+        catch (Exception) { /* the connection's own failures are logged by its driver */ }
     }
 
     private static string Describe(EndPoint endPoint) => endPoint switch

@@ -44,6 +44,7 @@ internal sealed partial class HttpStream
     private int? _status;
     private IReadOnlyList<HeaderField> _sentHeaders = [];
     private long _bodyBytes;
+    private Concurrency.RequestTaskGroup? _taskGroup;
 
     public HttpStream(ConnectionDriver driver, int id, RequestHead head)
     {
@@ -75,6 +76,8 @@ internal sealed partial class HttpStream
     {
         if (_completed) return;
         _aborted = true;
+        // Tasks the application started for this request learn at once that the client has gone.
+        _taskGroup?.CancelEarly();
     }
 
     public void OnCompleted() => _completed = true;
@@ -114,6 +117,8 @@ internal sealed partial class HttpStream
             _appFinished = true;
             _body.Clear();
         }
+        // The request is over only when the tasks it started are (DESIGN §3, structured concurrency).
+        if (_taskGroup is not null) await _taskGroup.CloseAsync().ConfigureAwait(false);
         LogAccess();
     }
 
@@ -192,6 +197,11 @@ internal sealed partial class HttpStream
             Client = info.Remote as IPEndPoint,
             Server = info.Local as IPEndPoint,
             State = lifespanState.Count == 0 ? new Dictionary<string, object?>() : new Dictionary<string, object?>(lifespanState),
+            Extensions = new Dictionary<string, object?>
+            {
+                ["http.response.trailers"] = null,
+                [Concurrency.RequestTaskGroup.ExtensionKey] = _taskGroup = new Concurrency.RequestTaskGroup(_driver.Scope),
+            },
         };
     }
 
