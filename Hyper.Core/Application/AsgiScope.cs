@@ -15,9 +15,22 @@ public abstract class AsgiScope
     /// <summary>Version of the sub-specification this scope follows.</summary>
     public abstract string SpecVersion { get; }
 
+    // Both dictionaries are created on first use: most requests never touch them, and the hot path
+    // allocates nothing it does not need (DESIGN §2, item 5).
+    private IDictionary<string, object?>? _state;
+    private IDictionary<string, object?>? _extensions;
+
     /// <summary>The lifespan <c>state</c> namespace, shallow-copied per request from the lifespan scope's.</summary>
-    public IDictionary<string, object?> State { get; init; } = new Dictionary<string, object?>();
+    public IDictionary<string, object?> State
+    {
+        get => _state ??= new Dictionary<string, object?>();
+        init => _state = value;
+    }
 
     /// <summary>Server extensions, by ASGI extension name (e.g. <c>http.response.trailers</c>).</summary>
-    public IDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
+    public IDictionary<string, object?> Extensions
+    {
+        get => _extensions ??= new Dictionary<string, object?>();
+        init => _extensions = value;
+    }
 }

@@ -41,6 +41,7 @@ public sealed partial class ConnectionDriver
     private HttpStream? _pendingRun;
     private bool _inputEnded;
     private bool _peerFinished;
+    private bool _hasBufferedInput;
     private bool _readBuffered;
     private volatile bool _pumping;
     private bool _abort;
@@ -66,6 +67,12 @@ public sealed partial class ConnectionDriver
     internal PipeWriter Writer => _writer;
     internal long Now => MonotonicTime.Now(_server.Time);
     internal bool IsPumping => _pumping;
+
+    /// <summary>
+    /// Input is buffered that the protocol has not taken yet (a pipelined request): a finished response may
+    /// then wait for the next one's and leave in the same flush; the driver flushes before it blocks on a read.
+    /// </summary>
+    internal bool HasBufferedInput => _hasBufferedInput;
 
     /// <summary>Serves the connection until it closes; never throws.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -110,7 +117,6 @@ public sealed partial class ConnectionDriver
         if (_inputEnded || _abort) return false;
         // Nothing new can arrive and the protocol takes nothing buffered now: reading again would spin.
         if (_peerFinished && !_readBuffered && !_protocol.WantsInput) return false;
-        _readBuffered = false;
         _pumping = true;
         try
         {
@@ -120,13 +126,16 @@ public sealed partial class ConnectionDriver
                 // Checked under the gate: a send that completes the response sets this under the gate too,
                 // and wakes the read if it comes later.
                 if (waiter is { IsWaitOver: true }) return true;
-                await FlushLockedAsync().ConfigureAwait(false);
+                // With a pipelined request already buffered the read returns at once: its response will go out
+                // in the same flush as this one (one send for a whole pipelined batch).
+                if (!_readBuffered) await FlushLockedAsync().ConfigureAwait(false);
                 ArmTimer();
             }
             finally
             {
                 _gate.Release();
             }
+            _readBuffered = false;
             var result = await _reader.ReadAsync().ConfigureAwait(false);
 
             var buffer = result.Buffer;
@@ -137,6 +146,7 @@ public sealed partial class ConnectionDriver
                 var now = Now;
                 if (now >= _protocol.NextDeadline) _protocol.OnTimer(now, _writer);
                 if (!buffer.IsEmpty && !_protocol.ShouldClose) consumed = _protocol.Receive(buffer, now, _writer);
+                _hasBufferedInput = !consumed.Equals(buffer.End);
                 if (result.IsCompleted && !_inputEnded)
                 {
                     if (consumed.Equals(buffer.End) || _protocol.WantsInput)

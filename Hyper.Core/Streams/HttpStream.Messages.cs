@@ -114,7 +114,7 @@ internal sealed partial class HttpStream
                     throw new UnexpectedMessageException(_state.ToString(), message.Type);
             }
             _driver.DispatchEvents();
-            await _driver.FlushLockedAsync().ConfigureAwait(false);
+            if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync().ConfigureAwait(false);
             // A receive() waiting for http.disconnect in another task can return now.
             if (_state == HttpResponseState.Done && _driver.IsPumping) _driver.WakeReader();
         }

@@ -58,6 +58,9 @@ internal sealed partial class HttpStream
     }
 
     public int Id { get; }
+
+    /// <summary>The request's task group, created when the application first asks for it.</summary>
+    internal Concurrency.RequestTaskGroup TaskGroup => _taskGroup ??= new Concurrency.RequestTaskGroup(_driver.Scope);
     public bool ResponseStarted => _state >= HttpResponseState.Streaming;
     public AsgiReceive Receive { get; }
     public AsgiSend Send { get; }
@@ -196,12 +199,9 @@ internal sealed partial class HttpStream
             Headers = _head.Headers,
             Client = info.Remote as IPEndPoint,
             Server = info.Local as IPEndPoint,
-            State = lifespanState.Count == 0 ? new Dictionary<string, object?>() : new Dictionary<string, object?>(lifespanState),
-            Extensions = new Dictionary<string, object?>
-            {
-                ["http.response.trailers"] = null,
-                [Concurrency.RequestTaskGroup.ExtensionKey] = _taskGroup = new Concurrency.RequestTaskGroup(_driver.Scope),
-            },
+            // Left unset (created on first use) when the lifespan put nothing in its state.
+            State = lifespanState.Count == 0 ? null! : new Dictionary<string, object?>(lifespanState),
+            Extensions = new HttpScopeExtensions(this),
         };
     }
 

@@ -1,0 +1,77 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using Hyper.Core.Concurrency;
+
+namespace Hyper.Core.Streams;
+
+/// <summary>
+/// The <c>extensions</c> of an HTTP scope: the server's own entries are fixed and the request's task group is
+/// only created when an application asks for it; anything an application adds goes to an overflow map made
+/// on first write. This keeps a plain request free of dictionary allocations.
+/// </summary>
+internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<string, object?>
+{
+    private const string Trailers = "http.response.trailers";
+    private static readonly string[] ServerKeys = [Trailers, RequestTaskGroup.ExtensionKey];
+    private Dictionary<string, object?>? _added;
+
+    public object? this[string key]
+    {
+        get => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+        set
+        {
+            if (IsServerKey(key)) throw new NotSupportedException($"'{key}' is provided by the server.");
+            (_added ??= new())[key] = value;
+        }
+    }
+
+    public ICollection<string> Keys => [.. ServerKeys, .. _added?.Keys ?? Enumerable.Empty<string>()];
+    public ICollection<object?> Values => this.Select(p => p.Value).ToArray();
+    public int Count => ServerKeys.Length + (_added?.Count ?? 0);
+    public bool IsReadOnly => false;
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
+    {
+        switch (key)
+        {
+            case Trailers:
+                value = null;
+                return true;
+            case RequestTaskGroup.ExtensionKey:
+                value = stream.TaskGroup;
+                return true;
+            default:
+                if (_added is not null) return _added.TryGetValue(key, out value);
+                value = null;
+                return false;
+        }
+    }
+
+    public bool ContainsKey(string key) => IsServerKey(key) || _added?.ContainsKey(key) == true;
+    public void Add(string key, object? value) => this[key] = value;
+    public void Add(KeyValuePair<string, object?> item) => this[item.Key] = item.Value;
+    public bool Remove(string key) => !IsServerKey(key) && _added?.Remove(key) == true;
+    public bool Remove(KeyValuePair<string, object?> item) => Contains(item) && Remove(item.Key);
+    public void Clear() => _added?.Clear();
+    public bool Contains(KeyValuePair<string, object?> item) => TryGetValue(item.Key, out var v) && Equals(v, item.Value);
+
+    public void CopyTo(KeyValuePair<string, object?>[] array, int arrayIndex)
+    {
+        foreach (var pair in this) array[arrayIndex++] = pair;
+    }
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        foreach (var key in ServerKeys)
+        {
+            TryGetValue(key, out var value);
+            yield return new(key, value);
+        }
+        if (_added is null) yield break;
+        foreach (var pair in _added) yield return pair;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private static bool IsServerKey(string key) => key is Trailers or RequestTaskGroup.ExtensionKey;
+}
