@@ -162,7 +162,8 @@ public sealed partial class ConnectionDriver
                     }
                 }
                 DispatchEvents();
-                await FlushLockedAsync().ConfigureAwait(false);
+                // A request about to run flushes with its own response (one send per pipelined batch).
+                if (_pendingRun is null) await FlushLockedAsync().ConfigureAwait(false);
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Hyper.Backends.ThreadPool;
+using Hyper.Backends.Structured;
 using Hyper.Core.Application;
 using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
@@ -36,6 +37,7 @@ public sealed class TestServer : IAsyncDisposable
     public static IServerBackend CreateBackend(string name) => name switch
     {
         ThreadPoolBackend.BackendName => new ThreadPoolBackend(),
+        StructuredBackend.BackendName => new StructuredBackend(),
         _ => throw new ArgumentException($"unknown backend {name}"),
     };
 
@@ -106,5 +108,5 @@ public sealed class RecordingAccessLog : IAccessLog
 /// <summary>The backends every end-to-end test runs on (a theory over the backend name, DESIGN §3).</summary>
 public static class Backends
 {
-    public static TheoryData<string> All => new() { ThreadPoolBackend.BackendName };
+    public static TheoryData<string> All => new() { ThreadPoolBackend.BackendName, StructuredBackend.BackendName };
 }
