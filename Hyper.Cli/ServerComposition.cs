@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Autofac;
 using Autofac.Core;
+using Hyper.Backends.Structured;
 using Hyper.Backends.ThreadPool;
 using Hyper.Cli.Logging;
 using Hyper.Core.Application;
@@ -53,6 +54,7 @@ internal sealed class ServerComposition(TextWriter error)
         builder.RegisterInstance(logging.AccessLog).ExternallyOwned();
         builder.RegisterModule<CoreModule>();
         builder.RegisterModule<ThreadPoolBackendModule>();
+        builder.RegisterModule<StructuredBackendModule>();
         builder.RegisterModule<Http11Module>();
         return builder.Build();
     }

@@ -19,7 +19,7 @@ public sealed record HyperOptions
     [OptionKey("backlog", Flag = "backlog", Help = "Listen backlog")]
     public int Backlog { get; init; } = 100;
 
-    [OptionKey("worker_class", Flag = "worker-class", Help = "Concurrency backend: thread-pool")]
+    [OptionKey("worker_class", Flag = "worker-class", Help = "Concurrency backend: thread-pool, single-thread-loop or structured")]
     public string WorkerClass { get; init; } = "thread-pool";
 
     [OptionKey("keep_alive_timeout", Flag = "keep-alive", Help = "Seconds an idle keep-alive connection is kept open")]

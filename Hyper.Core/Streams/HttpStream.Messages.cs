@@ -10,7 +10,7 @@ internal sealed partial class HttpStream
         while (true)
         {
             if (_aborted || _state == HttpResponseState.Done) return HttpDisconnect.Instance;
-            if (_body.Count > 0 || _bodyEnded && !_bodyDelivered) break;
+            if (BufferedChunks > 0 || _bodyEnded && !_bodyDelivered) break;
             if (_bodyEnded)
             {
                 // The whole body was delivered: ASGI's next event is http.disconnect, when the client goes away
@@ -26,24 +26,26 @@ internal sealed partial class HttpStream
                 _bodyWanted = true;
                 if (_head.ExpectsContinue) await WantBodyAsync().ConfigureAwait(false);
             }
-            if (!await _driver.PumpAsync().ConfigureAwait(false) && _body.Count == 0 && !_bodyEnded)
+            if (!await _driver.PumpAsync().ConfigureAwait(false) && BufferedChunks == 0 && !_bodyEnded)
             {
                 _aborted = true;
             }
         }
 
-        if (_body.Count == 0)
+        if (BufferedChunks == 0)
         {
             _bodyDelivered = true;
             return HttpRequest.Empty;
         }
-        var chunk = _body.Dequeue();
-        var more = _body.Count > 0 || !_bodyEnded;
+        var chunk = _bodyChunks!.Dequeue();
+        var more = BufferedChunks > 0 || !_bodyEnded;
         if (!more) _bodyDelivered = true;
         return new HttpRequest(chunk, more);
     }
 
     private bool _bodyDelivered;
+
+    private int BufferedChunks => _bodyChunks?.Count ?? 0;
 
     /// <summary>True once a receive() waiting for http.disconnect may return.</summary>
     internal bool IsWaitOver => _aborted || _state == HttpResponseState.Done;

@@ -30,7 +30,7 @@ internal sealed partial class HttpStream
 
     private readonly ConnectionDriver _driver;
     private readonly RequestHead _head;
-    private readonly Queue<byte[]> _body = new();
+    private Queue<byte[]>? _bodyChunks;
     private readonly long _startTimestamp;
     private readonly DateTimeOffset _startTime;
     private HttpScope? _scope;
@@ -70,7 +70,7 @@ internal sealed partial class HttpStream
     public void OnBody(ReadOnlySequence<byte> data)
     {
         if (_appFinished || data.IsEmpty) return;
-        _body.Enqueue(data.ToArray());
+        (_bodyChunks ??= new Queue<byte[]>()).Enqueue(data.ToArray());
     }
 
     public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers) => _bodyEnded = true;
@@ -118,10 +118,22 @@ internal sealed partial class HttpStream
         finally
         {
             _appFinished = true;
-            _body.Clear();
+            _bodyChunks?.Clear();
         }
         // The request is over only when the tasks it started are (DESIGN §3, structured concurrency).
-        if (_taskGroup is not null) await _taskGroup.CloseAsync().ConfigureAwait(false);
+        if (_taskGroup is not null)
+        {
+            try
+            {
+                await _taskGroup.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A task the application started for this request failed: its request's error, not the connection's.
+                server.Logger.LogError(ex, "A task in the request's task group failed for {Method} {Path}", _head.Method, _scope.Path);
+            }
+            catch (OperationCanceledException) { }
+        }
         LogAccess();
     }
 

@@ -14,7 +14,7 @@ namespace Hyper.Http11.Parsing;
 internal sealed class Http11RequestParser(Http11Limits limits)
 {
     private readonly LineScanner _lines = new();
-    private readonly List<HeaderField> _fields = [];
+    private readonly FieldBuffer _fields = new();
     private RequestLine? _requestLine;
     private long _headerSectionBytes;
     private byte[] _scratch = [];
@@ -25,7 +25,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
     public void Reset()
     {
         _lines.Reset();
-        _fields.Clear();
+        _fields.Reset();
         _requestLine = null;
         _headerSectionBytes = 0;
         HasStarted = false;
@@ -55,7 +55,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
             if (line.Length == 0)
             {
                 consumed = _lines.LineStart;
-                var head = new ParsedRequestHead(_requestLine, [.. _fields]);
+                var head = new ParsedRequestHead(_requestLine, _fields.ToFields());
                 Reset();
                 return head;
             }
@@ -63,7 +63,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
             _headerSectionBytes += line.Length + 2;
             if (_headerSectionBytes > limits.MaxHeaderSize) throw HeaderSectionTooLarge("header section exceeds the size limit");
             if (_fields.Count == limits.MaxHeaderCount) throw HeaderSectionTooLarge("too many header fields");
-            _fields.Add(FieldLineParser.Parse(LineScanner.Contiguous(line, ref _scratch)));
+            FieldLineParser.ParseInto(LineScanner.Contiguous(line, ref _scratch), _fields);
         }
 
         // The head is incomplete: hold the limits against what is buffered so far.

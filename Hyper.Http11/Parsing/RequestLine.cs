@@ -27,7 +27,7 @@ internal sealed record RequestLine(string Method, RequestTarget Target, string H
 
         // RFC 9110 §9.1: method = token
         if (!FieldSyntax.IsToken(method)) throw new Http11ProtocolException(Http11RejectReason.InvalidMethod, "method is not a token");
-        var methodString = Encoding.ASCII.GetString(method);
+        var methodString = KnownMethod(method) ?? Encoding.ASCII.GetString(method);
 
         var httpVersion = ParseVersion(version);
 
@@ -51,4 +51,17 @@ internal sealed record RequestLine(string Method, RequestTarget Target, string H
     }
 
     private static Http11ProtocolException Malformed(string detail) => new(Http11RejectReason.MalformedRequestLine, detail);
+
+    // The common methods come back as one shared string each, so parsing them allocates nothing.
+    private static string? KnownMethod(ReadOnlySpan<byte> method) => method switch
+    {
+        _ when method.SequenceEqual("GET"u8) => "GET",
+        _ when method.SequenceEqual("POST"u8) => "POST",
+        _ when method.SequenceEqual("HEAD"u8) => "HEAD",
+        _ when method.SequenceEqual("PUT"u8) => "PUT",
+        _ when method.SequenceEqual("DELETE"u8) => "DELETE",
+        _ when method.SequenceEqual("OPTIONS"u8) => "OPTIONS",
+        _ when method.SequenceEqual("PATCH"u8) => "PATCH",
+        _ => null,
+    };
 }

@@ -78,6 +78,7 @@ public sealed class LoopAffinityTests
             await backend.DisposeAsync();
         }
 
+
         seen.Select(s => s.Where).Should().Contain(["entry", "after Task.Delay", "after receive", "in timer callback", "after send body"]);
         seen.Where(s => s.Thread != loopThread).Should().BeEmpty("every continuation must run on the loop thread {0}", loopThread);
     }
