@@ -52,6 +52,10 @@ public sealed partial class ConnectionDriver
     private void ArmTimer()
     {
         var deadline = _protocol.NextDeadline;
+        // A deadline that moves later (the keep-alive timer, after every request) keeps the timer armed for the
+        // earlier one: it fires early, the pump finds nothing due, and re-arms. That saves a timer-queue update
+        // per request on the hot path.
+        if (deadline >= _armedDeadline && _armedDeadline != long.MaxValue) return;
         if (deadline == _armedDeadline) return;
         _armedDeadline = deadline;
         if (deadline == long.MaxValue)

@@ -51,8 +51,11 @@ internal sealed partial class HttpStream
         _driver = driver;
         Id = id;
         _head = head;
-        _startTimestamp = driver.Server.Time.GetTimestamp();
-        _startTime = driver.Server.Time.GetUtcNow();
+        if (driver.Server.AccessLog.IsEnabled)
+        {
+            _startTimestamp = driver.Server.Time.GetTimestamp();
+            _startTime = driver.Server.Time.GetUtcNow();
+        }
         Receive = ReceiveAsync;
         Send = SendAsync;
     }
