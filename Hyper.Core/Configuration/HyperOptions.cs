@@ -82,9 +82,6 @@ public sealed record HyperOptions
     [OptionKey("shutdown_timeout", Help = "Seconds the application's lifespan shutdown may take")]
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    [OptionKey("max_app_queue_size", Help = "Request body chunks buffered for the application before reading pauses")]
-    public int MaxAppQueueSize { get; init; } = 10;
-
     /// <summary>HTTP/1.1 parser limits.</summary>
     public Http11Limits Http11 { get; init; } = new();
 
@@ -94,7 +91,6 @@ public sealed record HyperOptions
         if (Bind.Count == 0) throw new OptionsValidationException("bind", "at least one bind is required");
         Positive("backlog", Backlog);
         Positive("keep_alive_max_requests", KeepAliveMaxRequests);
-        Positive("max_app_queue_size", MaxAppQueueSize);
         NonNegative("keep_alive_timeout", KeepAliveTimeout);
         NonNegative("graceful_timeout", GracefulTimeout);
         if (ReadTimeout is { } rt) NonNegative("read_timeout", rt);
