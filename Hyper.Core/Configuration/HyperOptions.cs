@@ -22,6 +22,9 @@ public sealed record HyperOptions
     [OptionKey("worker_class", Flag = "worker-class", Help = "Concurrency backend: thread-pool, single-thread-loop or structured")]
     public string WorkerClass { get; init; } = "thread-pool";
 
+    [OptionKey("loops", Flag = "loops", Help = "Event loops of the single-thread-loop backend; 0 = one per core")]
+    public int Loops { get; init; }
+
     [OptionKey("keep_alive_timeout", Flag = "keep-alive", Help = "Seconds an idle keep-alive connection is kept open")]
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -91,6 +94,7 @@ public sealed record HyperOptions
         if (Bind.Count == 0) throw new OptionsValidationException("bind", "at least one bind is required");
         Positive("backlog", Backlog);
         Positive("keep_alive_max_requests", KeepAliveMaxRequests);
+        if (Loops < 0) throw new OptionsValidationException("loops", $"must be 0 (one per core) or more, got {Loops}");
         NonNegative("keep_alive_timeout", KeepAliveTimeout);
         NonNegative("graceful_timeout", GracefulTimeout);
         if (ReadTimeout is { } rt) NonNegative("read_timeout", rt);
