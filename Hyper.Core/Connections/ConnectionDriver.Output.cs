@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 using Hyper.Core.Application;
 using Hyper.Core.Protocols;
@@ -12,6 +13,9 @@ public sealed partial class ConnectionDriver
     /// we write) must finish within the grace period plus the time the minimum response rate allows for the
     /// pending bytes (security.md SL-03), or the connection is aborted.
     /// </summary>
+    // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
+    // most of what a request allocates.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask FlushLockedAsync()
     {
         if (_writer.UnflushedBytes == 0) return;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using Hyper.Core.Application;
@@ -39,6 +40,7 @@ public sealed partial class ConnectionDriver
     private long _armedDeadline = long.MaxValue;
     private HttpStream? _current;
     private HttpStream? _pendingRun;
+    private HttpStream? _spareStream;
     private bool _inputEnded;
     private bool _peerFinished;
     private bool _hasBufferedInput;
@@ -86,6 +88,7 @@ public sealed partial class ConnectionDriver
                 {
                     _pendingRun = null;
                     await stream.RunApplicationAsync().ConfigureAwait(false);
+                    _spareStream = stream;
                     continue;
                 }
                 if (_abort || _protocol.ShouldClose) break;
@@ -111,6 +114,9 @@ public sealed partial class ConnectionDriver
     /// Reads once from the transport and feeds the protocol. Returns false when no more input will come
     /// (the peer closed, or the connection is closing).
     /// </summary>
+    // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
+    // most of what a request allocates.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<bool> PumpAsync(HttpStream? waiter = null)
     {
         if (_pumping) throw new InvalidOperationException("receive() must not be called concurrently on one request.");
@@ -186,7 +192,11 @@ public sealed partial class ConnectionDriver
             switch (protocolEvent)
             {
                 case RequestReceived received:
-                    _current = new HttpStream(this, received.StreamId, received.Head);
+                    var spare = _spareStream;
+                    _spareStream = null;
+                    _current = spare is not null && spare.TryReuse(received.StreamId, received.Head)
+                        ? spare
+                        : new HttpStream(this, received.StreamId, received.Head);
                     _pendingRun = _current;
                     break;
                 case RequestBodyReceived body:

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hyper.Core.Application;
 
 namespace Hyper.Core.Streams;
@@ -5,6 +6,9 @@ namespace Hyper.Core.Streams;
 // The ASGI receive/send pair of one request.
 internal sealed partial class HttpStream
 {
+    // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
+    // most of what a request allocates.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AsgiMessage> ReceiveAsync()
     {
         while (true)
@@ -65,6 +69,9 @@ internal sealed partial class HttpStream
         }
     }
 
+    // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
+    // most of what a request allocates.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(AsgiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -29,10 +29,10 @@ internal sealed partial class HttpStream
     ];
 
     private readonly ConnectionDriver _driver;
-    private readonly RequestHead _head;
+    private RequestHead _head;
     private Queue<byte[]>? _bodyChunks;
-    private readonly long _startTimestamp;
-    private readonly DateTimeOffset _startTime;
+    private long _startTimestamp;
+    private DateTimeOffset _startTime;
     private HttpScope? _scope;
     private bool _bodyEnded;
     private bool _bodyWanted;
@@ -49,18 +49,46 @@ internal sealed partial class HttpStream
     public HttpStream(ConnectionDriver driver, int id, RequestHead head)
     {
         _driver = driver;
-        Id = id;
-        _head = head;
-        if (driver.Server.AccessLog.IsEnabled)
-        {
-            _startTimestamp = driver.Server.Time.GetTimestamp();
-            _startTime = driver.Server.Time.GetUtcNow();
-        }
         Receive = ReceiveAsync;
         Send = SendAsync;
+        Start(id, head);
     }
 
-    public int Id { get; }
+    /// <summary>
+    /// Serves the next request of the connection with this object (Kestrel reuses its request objects the
+    /// same way): the receive/send pair and the body queue are made once per connection, not per request.
+    /// Only a stream whose application has fully finished is reused; an application must not call receive or
+    /// send after it has returned (ASGI: the server may ignore or reject such calls).
+    /// </summary>
+    public bool TryReuse(int id, RequestHead head)
+    {
+        if (!_appFinished) return false;
+        _scope = null;
+        _bodyEnded = _bodyWanted = _aborted = _completed = _appFinished = _bodyDelivered = false;
+        _state = HttpResponseState.Initial;
+        _start = null;
+        _status = null;
+        _sentHeaders = [];
+        _bodyBytes = 0;
+        _taskGroup = null;
+        _bodyChunks?.Clear();
+        Start(id, head);
+        return true;
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_head))]
+    private void Start(int id, RequestHead head)
+    {
+        Id = id;
+        _head = head;
+        if (_driver.Server.AccessLog.IsEnabled)
+        {
+            _startTimestamp = _driver.Server.Time.GetTimestamp();
+            _startTime = _driver.Server.Time.GetUtcNow();
+        }
+    }
+
+    public int Id { get; private set; }
 
     /// <summary>The request's task group, created when the application first asks for it.</summary>
     internal Concurrency.RequestTaskGroup TaskGroup => _taskGroup ??= new Concurrency.RequestTaskGroup(_driver.Scope);
