@@ -80,7 +80,7 @@ public sealed partial class Http11Connection : IStreamProtocol
                     var parsed = _parser.TryParse(rest, out var headLength);
                     if (parsed is null) return;
                     consumed += headLength;
-                    StartRequest(RequestHeadValidator.Validate(parsed, _settings.Limits), now);
+                    StartRequest(RequestHeadValidator.Validate(parsed.Value, _settings.Limits), now);
                     break;
                 case Http11ReadState.ReadingBody:
                     if (!ReadBody(data, ref consumed, now)) return;

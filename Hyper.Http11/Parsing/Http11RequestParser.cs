@@ -55,7 +55,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
             if (line.Length == 0)
             {
                 consumed = _lines.LineStart;
-                var head = new ParsedRequestHead(_requestLine, _fields.ToFields());
+                var head = new ParsedRequestHead(_requestLine.Value, _fields.ToFields());
                 Reset();
                 return head;
             }

@@ -11,7 +11,7 @@ namespace Hyper.Http11.Parsing;
 /// </code>
 /// Exactly one SP between the parts; no other whitespace is tolerated (security.md B2.2 rule 6).
 /// </summary>
-internal sealed record RequestLine(string Method, RequestTarget Target, string HttpVersion)
+internal readonly record struct RequestLine(string Method, RequestTarget Target, string HttpVersion)
 {
     public static RequestLine Parse(ReadOnlySpan<byte> line)
     {

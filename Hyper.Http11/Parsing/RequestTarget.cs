@@ -6,7 +6,7 @@ namespace Hyper.Http11.Parsing;
 /// request-target = origin-form / absolute-form / authority-form / asterisk-form   ; RFC 9112 §3.2
 /// </code>
 /// </summary>
-internal sealed record RequestTarget(RequestTargetForm Form, byte[] Path, byte[] Query, byte[]? Authority)
+internal readonly record struct RequestTarget(RequestTargetForm Form, byte[] Path, byte[] Query, byte[]? Authority)
 {
     public static RequestTarget Parse(ReadOnlySpan<byte> target, string method)
     {
