@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Autofac;
 using Autofac.Core;
+using Hyper.Backends.SingleThreadLoop;
 using Hyper.Backends.Structured;
 using Hyper.Backends.ThreadPool;
 using Hyper.Cli.Logging;
@@ -55,6 +56,7 @@ internal sealed class ServerComposition(TextWriter error)
         builder.RegisterModule<CoreModule>();
         builder.RegisterModule<ThreadPoolBackendModule>();
         builder.RegisterModule<StructuredBackendModule>();
+        builder.RegisterModule<SingleThreadLoopBackendModule>();
         builder.RegisterModule<Http11Module>();
         return builder.Build();
     }

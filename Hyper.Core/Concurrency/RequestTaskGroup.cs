@@ -33,7 +33,7 @@ public sealed class RequestTaskGroup
         _closed = true;
         if (_scope is not { } scope) return;
         scope.Cancel();
-        await scope.CloseAsync().ConfigureAwait(false);
+        await scope.CloseAsync();
     }
 
     /// <summary>The client went away: cancel what runs now, without waiting (the stream layer closes later).</summary>

@@ -28,7 +28,7 @@ public sealed partial class ConnectionDriver
         }
         else
         {
-            result = await WaitForSlowFlushAsync(flush, pending).ConfigureAwait(false);
+            result = await WaitForSlowFlushAsync(flush, pending);
         }
         if (result.IsCanceled)
         {
@@ -46,10 +46,10 @@ public sealed partial class ConnectionDriver
     private async ValueTask<FlushResult> WaitForSlowFlushAsync(ValueTask<FlushResult> flush, long pendingBytes)
     {
         var options = _server.Options;
-        if (options.MinResponseRate <= 0) return await flush.ConfigureAwait(false);
+        if (options.MinResponseRate <= 0) return await flush;
         var allowed = options.MinResponseRateGrace + TimeSpan.FromSeconds(pendingBytes / options.MinResponseRate);
         using var timer = _server.Time.CreateTimer(static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
-        return await flush.ConfigureAwait(false);
+        return await flush;
     }
 
     /// <summary>Arms the connection's one timer for the protocol's next deadline. Caller holds the gate.</summary>

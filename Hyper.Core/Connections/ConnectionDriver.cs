@@ -16,6 +16,10 @@ namespace Hyper.Core.Connections;
 /// near-copy of this loop per backend; Hyper must not). It reads from the transport, feeds the protocol,
 /// turns events into stream work, writes and flushes, and arms the protocol's next deadline.
 ///
+/// Awaits here deliberately do not use ConfigureAwait(false): on the single-thread-loop backend the loop's
+/// SynchronizationContext must bring every continuation (and so the application) back to the loop thread; on
+/// the thread pool there is no context and nothing changes.
+///
 /// Theory of operation (HTTP/1.1, one request at a time):
 /// - <see cref="RunAsync"/> pumps input until the protocol reports a request, then runs the application for it
 ///   inline (no task hop per request, as Kestrel does for HTTP/1.1), then pumps again.
@@ -87,12 +91,12 @@ public sealed partial class ConnectionDriver
                 if (_pendingRun is { } stream)
                 {
                     _pendingRun = null;
-                    await stream.RunApplicationAsync().ConfigureAwait(false);
+                    await stream.RunApplicationAsync();
                     _spareStream = stream;
                     continue;
                 }
                 if (_abort || _protocol.ShouldClose) break;
-                if (!await PumpAsync().ConfigureAwait(false) && _pendingRun is null) break;
+                if (!await PumpAsync() && _pendingRun is null) break;
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
@@ -106,7 +110,7 @@ public sealed partial class ConnectionDriver
         }
         finally
         {
-            await CloseAsync().ConfigureAwait(false);
+            await CloseAsync();
         }
     }
 
@@ -126,7 +130,7 @@ public sealed partial class ConnectionDriver
         _pumping = true;
         try
         {
-            await EnterAsync().ConfigureAwait(false);
+            await EnterAsync();
             try
             {
                 // Checked under the gate: a send that completes the response sets this under the gate too,
@@ -134,7 +138,7 @@ public sealed partial class ConnectionDriver
                 if (waiter is { IsWaitOver: true }) return true;
                 // With a pipelined request already buffered the read returns at once: its response will go out
                 // in the same flush as this one (one send for a whole pipelined batch).
-                if (!_readBuffered) await FlushLockedAsync().ConfigureAwait(false);
+                if (!_readBuffered) await FlushLockedAsync();
                 ArmTimer();
             }
             finally
@@ -142,11 +146,11 @@ public sealed partial class ConnectionDriver
                 _gate.Release();
             }
             _readBuffered = false;
-            var result = await _reader.ReadAsync().ConfigureAwait(false);
+            var result = await _reader.ReadAsync();
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
-            await EnterAsync().ConfigureAwait(false);
+            await EnterAsync();
             try
             {
                 var now = Now;
@@ -169,7 +173,7 @@ public sealed partial class ConnectionDriver
                 }
                 DispatchEvents();
                 // A request about to run flushes with its own response (one send per pipelined batch).
-                if (_pendingRun is null) await FlushLockedAsync().ConfigureAwait(false);
+                if (_pendingRun is null) await FlushLockedAsync();
             }
             finally
             {
@@ -284,12 +288,12 @@ public sealed partial class ConnectionDriver
     public async Task BeginShutdownAsync()
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0) return;
-        await EnterAsync().ConfigureAwait(false);
+        await EnterAsync();
         try
         {
             _protocol.BeginShutdown(Now, _writer);
             DispatchEvents();
-            await FlushLockedAsync().ConfigureAwait(false);
+            await FlushLockedAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
@@ -310,15 +314,15 @@ public sealed partial class ConnectionDriver
         {
             if (!_abort)
             {
-                await EnterAsync().ConfigureAwait(false);
-                try { await FlushLockedAsync().ConfigureAwait(false); }
+                await EnterAsync();
+                try { await FlushLockedAsync(); }
                 finally { _gate.Release(); }
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException) { _abort = true; }
         if (_abort) _transport.Abort();
-        await _writer.CompleteAsync().ConfigureAwait(false);
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _transport.DisposeAsync().ConfigureAwait(false);
+        await _writer.CompleteAsync();
+        await _reader.CompleteAsync();
+        await _transport.DisposeAsync();
     }
 }

@@ -31,11 +31,11 @@ public sealed class ConnectionDrainer
     public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time)
     {
         _draining = true;
-        foreach (var connection in _open.Keys) await connection.BeginShutdownAsync().ConfigureAwait(false);
+        foreach (var connection in _open.Keys) await connection.BeginShutdownAsync();
         if (_open.IsEmpty) return true;
         try
         {
-            await _empty.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+            await _empty.Task.WaitAsync(timeout, time);
             return true;
         }
         catch (TimeoutException)

@@ -54,7 +54,7 @@ public sealed class HyperServer
     public async Task<int> RunAsync(CancellationToken shutdown)
     {
         var exitCode = 0;
-        await _backend.RunAsync(async _ => exitCode = await ServeAsync(shutdown).ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+        await _backend.RunAsync(async _ => exitCode = await ServeAsync(shutdown), CancellationToken.None);
         return exitCode;
     }
 
@@ -64,7 +64,7 @@ public sealed class HyperServer
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
         try
         {
-            await lifespan.StartupAsync(_options.StartupTimeout, _backend.Time).ConfigureAwait(false);
+            await lifespan.StartupAsync(_options.StartupTimeout, _backend.Time);
         }
         catch (LifespanFailureException ex)
         {
@@ -77,14 +77,14 @@ public sealed class HyperServer
         try
         {
             foreach (var bind in _options.Bind.Concat(_options.InsecureBind))
-                listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, shutdown).ConfigureAwait(false));
+                listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, shutdown));
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
         {
             _logger.LogCritical("Could not bind: {Message}", ex.Message);
-            foreach (var listener in listeners) await listener.DisposeAsync().ConfigureAwait(false);
+            foreach (var listener in listeners) await listener.DisposeAsync();
             _started.TrySetException(ex);
-            await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time).ConfigureAwait(false);
+            await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time);
             return BindFailedExitCode;
         }
 
@@ -96,7 +96,7 @@ public sealed class HyperServer
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _backend.RootScope.Spawn(async _ =>
             {
-                try { await AcceptLoopAsync(l, server).ConfigureAwait(false); }
+                try { await AcceptLoopAsync(l, server); }
                 finally { done.TrySetResult(); }
             });
             return done.Task;
@@ -105,20 +105,20 @@ public sealed class HyperServer
 
         try
         {
-            await Task.Delay(Timeout.Infinite, shutdown).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, shutdown);
         }
         catch (OperationCanceledException) { }
 
         _logger.LogInformation("Shutting down: no new connections, {Count} open, graceful timeout {Timeout} s",
             _drainer.Count, _options.GracefulTimeout.TotalSeconds);
-        foreach (var listener in listeners) await listener.UnbindAsync().ConfigureAwait(false);
-        await Task.WhenAll(accepting).ConfigureAwait(false);
-        if (!await _drainer.DrainAsync(_options.GracefulTimeout, _backend.Time).ConfigureAwait(false))
+        foreach (var listener in listeners) await listener.UnbindAsync();
+        await Task.WhenAll(accepting);
+        if (!await _drainer.DrainAsync(_options.GracefulTimeout, _backend.Time))
             _logger.LogWarning("Graceful timeout reached: aborted the connections still open");
         try
         {
             // Applications that ignore the abort (a .NET task cannot be killed) must not hold the process.
-            await _backend.RootScope.WhenAllAsync().WaitAsync(TimeSpan.FromSeconds(1), _backend.Time).ConfigureAwait(false);
+            await _backend.RootScope.WhenAllAsync().WaitAsync(TimeSpan.FromSeconds(1), _backend.Time);
         }
         catch (TimeoutException)
         {
@@ -126,7 +126,7 @@ public sealed class HyperServer
         }
         try
         {
-            await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time).ConfigureAwait(false);
+            await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time);
         }
         catch (LifespanFailureException ex)
         {
@@ -144,7 +144,7 @@ public sealed class HyperServer
             ITransportConnection? transport;
             try
             {
-                transport = await listener.AcceptAsync().ConfigureAwait(false);
+                transport = await listener.AcceptAsync();
             }
             catch (Exception ex)
             {
@@ -159,7 +159,7 @@ public sealed class HyperServer
             _drainer.Add(driver);
             connectionScope.Spawn(async token =>
             {
-                try { await driver.RunAsync(token).ConfigureAwait(false); }
+                try { await driver.RunAsync(token); }
                 finally { _drainer.Remove(driver); }
             });
             _ = CloseWhenDoneAsync(connectionScope);
@@ -168,7 +168,7 @@ public sealed class HyperServer
 
     private static async Task CloseWhenDoneAsync(ITaskScope connectionScope)
     {
-        try { await connectionScope.CloseAsync().ConfigureAwait(false); }
+        try { await connectionScope.CloseAsync(); }
         catch (Exception) { /* the connection's own failures are logged by its driver */ }
     }
 

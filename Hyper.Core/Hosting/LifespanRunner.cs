@@ -37,7 +37,7 @@ public sealed class LifespanRunner
         AsgiMessage answer;
         try
         {
-            answer = await _startupAnswer.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+            answer = await _startupAnswer.Task.WaitAsync(timeout, time);
         }
         catch (TimeoutException)
         {
@@ -62,7 +62,7 @@ public sealed class LifespanRunner
         _shutdownRequested.TrySetResult();
         try
         {
-            var answer = await _shutdownAnswer.Task.WaitAsync(timeout, time).ConfigureAwait(false);
+            var answer = await _shutdownAnswer.Task.WaitAsync(timeout, time);
             if (answer is LifespanShutdownFailed failed)
                 throw new LifespanFailureException($"lifespan shutdown failed: {failed.Message}");
         }
@@ -78,7 +78,7 @@ public sealed class LifespanRunner
         await Task.Yield();
         try
         {
-            await _app(_scope, ReceiveAsync, SendAsync).ConfigureAwait(false);
+            await _app(_scope, ReceiveAsync, SendAsync);
             // Returning is allowed; an app that returns without answering startup does not do lifespan.
             _startupAnswer.TrySetResult(LifespanShutdownComplete.Instance);
             _shutdownAnswer.TrySetResult(LifespanShutdownComplete.Instance);
@@ -101,7 +101,7 @@ public sealed class LifespanRunner
     private async ValueTask<AsgiMessage> ReceiveAsync()
     {
         if (Interlocked.Increment(ref _received) == 1) return LifespanStartup.Instance;
-        await _shutdownRequested.Task.ConfigureAwait(false);
+        await _shutdownRequested.Task;
         return LifespanShutdown.Instance;
     }
 

@@ -19,7 +19,7 @@ internal sealed partial class HttpStream
             {
                 // The whole body was delivered: ASGI's next event is http.disconnect, when the client goes away
                 // or the response completes. Reading on is how a client that leaves is noticed.
-                if (!await _driver.PumpAsync(this).ConfigureAwait(false) && !_aborted && _state != HttpResponseState.Done)
+                if (!await _driver.PumpAsync(this) && !_aborted && _state != HttpResponseState.Done)
                 {
                     _aborted = true;
                 }
@@ -28,9 +28,9 @@ internal sealed partial class HttpStream
             if (!_bodyWanted)
             {
                 _bodyWanted = true;
-                if (_head.ExpectsContinue) await WantBodyAsync().ConfigureAwait(false);
+                if (_head.ExpectsContinue) await WantBodyAsync();
             }
-            if (!await _driver.PumpAsync().ConfigureAwait(false) && BufferedChunks == 0 && !_bodyEnded)
+            if (!await _driver.PumpAsync() && BufferedChunks == 0 && !_bodyEnded)
             {
                 _aborted = true;
             }
@@ -56,12 +56,12 @@ internal sealed partial class HttpStream
 
     private async ValueTask WantBodyAsync()
     {
-        await _driver.EnterAsync().ConfigureAwait(false);
+        await _driver.EnterAsync();
         try
         {
             _driver.Protocol.RequestBodyWanted(Id, _driver.Now, _driver.Writer);
             _driver.DispatchEvents();
-            await _driver.FlushLockedAsync().ConfigureAwait(false);
+            await _driver.FlushLockedAsync();
         }
         finally
         {
@@ -75,7 +75,7 @@ internal sealed partial class HttpStream
     private async ValueTask SendAsync(AsgiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await _driver.EnterAsync().ConfigureAwait(false);
+        await _driver.EnterAsync();
         try
         {
             if (_aborted) throw new ClientDisconnectedException();
@@ -123,7 +123,7 @@ internal sealed partial class HttpStream
                     throw new UnexpectedMessageException(_state.ToString(), message.Type);
             }
             _driver.DispatchEvents();
-            if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync().ConfigureAwait(false);
+            if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync();
             // A receive() waiting for http.disconnect in another task can return now.
             if (_state == HttpResponseState.Done && _driver.IsPumping) _driver.WakeReader();
         }

@@ -124,17 +124,17 @@ internal sealed partial class HttpStream
         _scope = BuildScope();
         if (!IsServerNameAllowed())
         {
-            await SendErrorAsync(404, "Not Found", ErrorHeaders).ConfigureAwait(false);
+            await SendErrorAsync(404, "Not Found", ErrorHeaders);
             LogAccess();
             return;
         }
         try
         {
-            await server.App(_scope, Receive, Send).ConfigureAwait(false);
+            await server.App(_scope, Receive, Send);
             if (_state != HttpResponseState.Done && !_aborted)
             {
                 server.Logger.LogError("Application returned without completing the response to {Method} {Path}", _head.Method, _scope.Path);
-                await FailAsync().ConfigureAwait(false);
+                await FailAsync();
             }
         }
         catch (ClientDisconnectedException)
@@ -144,7 +144,7 @@ internal sealed partial class HttpStream
         catch (Exception ex)
         {
             server.Logger.LogError(ex, "Error in ASGI application for {Method} {Path}", _head.Method, _scope.Path);
-            await FailAsync().ConfigureAwait(false);
+            await FailAsync();
         }
         finally
         {
@@ -156,7 +156,7 @@ internal sealed partial class HttpStream
         {
             try
             {
-                await _taskGroup.CloseAsync().ConfigureAwait(false);
+                await _taskGroup.CloseAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -174,10 +174,10 @@ internal sealed partial class HttpStream
         if (_aborted) return;
         if (_state < HttpResponseState.Streaming)
         {
-            await SendErrorAsync(500, "Internal Server Error", FailureHeaders).ConfigureAwait(false);
+            await SendErrorAsync(500, "Internal Server Error", FailureHeaders);
             return;
         }
-        await _driver.EnterAsync().ConfigureAwait(false);
+        await _driver.EnterAsync();
         try
         {
             _driver.Protocol.AbortStream(Id, _driver.Writer);
@@ -192,7 +192,7 @@ internal sealed partial class HttpStream
 
     private async ValueTask SendErrorAsync(int status, string text, HeaderField[] errorHeaders)
     {
-        await _driver.EnterAsync().ConfigureAwait(false);
+        await _driver.EnterAsync();
         try
         {
             if (_aborted) return;
@@ -204,7 +204,7 @@ internal sealed partial class HttpStream
             _state = HttpResponseState.Done;
             _driver.Protocol.SendCompleteResponse(Id, status, headers, body, _driver.Now, _driver.Writer);
             _driver.DispatchEvents();
-            await _driver.FlushLockedAsync().ConfigureAwait(false);
+            await _driver.FlushLockedAsync();
         }
         catch (ClientDisconnectedException) { }
         finally

@@ -20,6 +20,9 @@ namespace Hyper.Backends.Tests;
 /// </summary>
 public sealed class LoopAffinityTests
 {
+    // Hyper.Core awaits without ConfigureAwait(false) for this: under a SynchronizationContext the runtime
+    // refuses to inline ConfigureAwait(false) continuations (AwaitTaskContinuation.IsValidLocationForInlining)
+    // and queues them to the thread pool, which would take the driver and the application off the loop.
     [Fact]
     public async Task Application_PostWithBody_EveryContinuationRunsOnTheLoopThread()
     {

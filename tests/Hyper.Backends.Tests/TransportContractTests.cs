@@ -68,6 +68,9 @@ public sealed class TransportContractTests
         }
         await writing.WaitAsync(Limit);
         received.ToArray().Should().Equal(payload);
+        client.Shutdown(SocketShutdown.Send); // lets the lingering close end at once
+        await connection.Transport.Output.CompleteAsync();
+        await connection.Transport.Input.CompleteAsync();
         await listener.UnbindAsync();
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Hyper.Backends.ThreadPool;
+using Hyper.Backends.SingleThreadLoop;
 using Hyper.Backends.Structured;
 using Hyper.Core.Application;
 using Hyper.Core.Concurrency;
@@ -38,6 +39,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         ThreadPoolBackend.BackendName => new ThreadPoolBackend(),
         StructuredBackend.BackendName => new StructuredBackend(),
+        SingleThreadLoopBackend.BackendName => new SingleThreadLoopBackend(new SingleThreadLoopOptions { Loops = 1 }),
         _ => throw new ArgumentException($"unknown backend {name}"),
     };
 
@@ -108,5 +110,5 @@ public sealed class RecordingAccessLog : IAccessLog
 /// <summary>The backends every end-to-end test runs on (a theory over the backend name, DESIGN §3).</summary>
 public static class Backends
 {
-    public static TheoryData<string> All => new() { ThreadPoolBackend.BackendName, StructuredBackend.BackendName };
+    public static TheoryData<string> All => new() { ThreadPoolBackend.BackendName, SingleThreadLoopBackend.BackendName, StructuredBackend.BackendName };
 }
