@@ -70,7 +70,7 @@ public sealed class VectorRunnerTests
             await release.Task;
         });
 
-        var outcome = await new VectorRunner(server.EndPoint) { Timeout = TimeSpan.FromMilliseconds(300) }.RunAsync(vector);
+        var outcome = await new VectorRunner(server.EndPoint) { Timeout = TimeSpan.FromSeconds(1) }.RunAsync(vector);
         release.SetResult();
 
         outcome.Responses.Select(r => r.Status).Should().Equal(400);
