@@ -1,6 +1,7 @@
 using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Transport;
+using Hyper.Transport.Sockets;
 
 namespace Hyper.Backends.Structured;
 
@@ -48,7 +49,7 @@ public sealed class StructuredBackend : IServerBackend
         var group = Root.CreateChildGroup();
         try
         {
-            return ValueTask.FromResult<IReadOnlyList<ITransportListener>>([StructuredSocketListener.Bind(address, backlog, group)]);
+            return ValueTask.FromResult<IReadOnlyList<ITransportListener>>([SocketListener.Bind(address, backlog, group.CreateChild, group.Token, group.Time)]);
         }
         catch
         {

@@ -1,6 +1,7 @@
 using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Transport;
+using Hyper.Transport.Sockets;
 
 namespace Hyper.Backends.ThreadPool;
 

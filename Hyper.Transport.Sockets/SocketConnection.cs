@@ -2,19 +2,24 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Hyper.Core.Concurrency;
 using Hyper.Core.Transport;
 
-namespace Hyper.Backends.Structured;
+namespace Hyper.Transport.Sockets;
 
 /// <summary>
-/// A connected socket moved through two pipes by two tasks — a receive loop filling
-/// <see cref="IDuplexPipe.Input"/> and a send loop draining <see cref="IDuplexPipe.Output"/> — that belong to the
-/// connection's own I/O group. Every socket read, socket write and pipe flush takes that group's token, so
-/// <see cref="Abort"/> (which the connection driver calls when its connection group is cancelled) stops the I/O
-/// where it stands instead of waiting for the peer, and <see cref="DisposeAsync"/> closes the group: the loops
-/// never outlive the connection.
+/// A connected socket moved through two pipes (Kestrel's SocketConnection shape): a receive loop fills
+/// <see cref="IDuplexPipe.Input"/>, a send loop drains <see cref="IDuplexPipe.Output"/>, and the pipes' pause
+/// thresholds give backpressure both ways.
+/// <para>
+/// Where the loops run is the backend's choice. Given an I/O scope (the structured backend's per-connection task
+/// group) both loops are tasks of that scope and pass its <see cref="ITaskScope.Token"/> to every socket read,
+/// socket write and pipe flush, so <see cref="Abort"/> stops the I/O where it stands, and
+/// <see cref="DisposeAsync"/> closes the scope: the loops never outlive the connection. Without one (the
+/// thread-pool backend) the loops are plain thread-pool tasks that stop when the socket or the pipes close.
+/// </para>
 /// </summary>
-internal sealed class StructuredSocketConnection : ITransportConnection, IDuplexPipe
+public sealed class SocketConnection : ITransportConnection, IDuplexPipe
 {
     // 64 KiB of unflushed response data before writers wait: security.md SL-03 (Kestrel's MaxResponseBufferSize).
     private const long OutputPauseThreshold = 64 * 1024;
@@ -26,17 +31,29 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
-    private readonly TaskGroup _io;
+    private readonly ITaskScope? _io;
+    private readonly TimeProvider _time;
     private readonly Pipe _input;
     private readonly Pipe _output;
+    // Signalled by the loops themselves: a scope's Spawn gives no task back, and a loop that has ended must be
+    // observable the same way whoever runs it.
     private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _sendEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _aborted;
 
-    public StructuredSocketConnection(Socket socket, TaskGroup io)
+    /// <summary>Starts moving bytes between <paramref name="socket"/> and the pipes.</summary>
+    /// <param name="socket">A connected socket; the connection owns it from now on.</param>
+    /// <param name="io">
+    /// The scope the two I/O loops run in, owned by the connection: it is cancelled by <see cref="Abort"/> and
+    /// closed at the end of <see cref="DisposeAsync"/>. Null runs the loops on the thread pool without a token.
+    /// </param>
+    /// <param name="time">The clock the lingering close is timed on; <see cref="TimeProvider.System"/> when null.</param>
+    public SocketConnection(Socket socket, ITaskScope? io = null, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;
         _io = io;
+        _time = time ?? TimeProvider.System;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
         _input = new Pipe(new PipeOptions(
@@ -45,8 +62,8 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
         _output = new Pipe(new PipeOptions(
             pauseWriterThreshold: OutputPauseThreshold, resumeWriterThreshold: OutputPauseThreshold / 2,
             readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-        io.Spawn(ReceiveLoopAsync);
-        io.Spawn(SendLoopAsync);
+        Start(ReceiveLoopAsync);
+        Start(SendLoopAsync);
     }
 
     public IDuplexPipe Transport => this;
@@ -54,6 +71,18 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
     public PipeWriter Output => _output.Writer;
     public EndPoint? RemoteEndPoint { get; }
     public EndPoint? LocalEndPoint { get; }
+
+    private void Start(Func<CancellationToken, Task> loop)
+    {
+        if (_io is not null)
+        {
+            _io.Spawn(loop);
+            return;
+        }
+        // Off the accepting thread either way; the loops report their end through _receiveEnded/_sendEnded
+        // and never throw, so the task itself need not be kept.
+        _ = Task.Run(() => loop(CancellationToken.None), CancellationToken.None);
+    }
 
     private async Task ReceiveLoopAsync(CancellationToken token)
     {
@@ -79,12 +108,16 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
         catch (Exception ex) { error = ex; }
         finally
         {
-            await writer.CompleteAsync(error).ConfigureAwait(false);
-            _receiveEnded.TrySetResult();
+            try { await writer.CompleteAsync(error).ConfigureAwait(false); }
+            finally { _receiveEnded.TrySetResult(); }
         }
     }
 
-    /// <summary>The reader is gone: drop input until the peer closes, so closing does not reset the connection.</summary>
+    /// <summary>
+    /// Lingering close: once the reader is gone, keep reading and dropping bytes until the peer closes, so that
+    /// closing a socket with unread input does not turn into a reset that destroys the response in flight
+    /// (e.g. a 400 followed by pipelined bytes). <see cref="DisposeAsync"/> bounds how long this may take.
+    /// </summary>
     private async Task DiscardUntilPeerClosesAsync(CancellationToken token)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(MinReceiveBuffer);
@@ -107,19 +140,30 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
             {
                 var result = await reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                foreach (var segment in buffer)
-                    await _socket.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
+                if (!buffer.IsEmpty)
+                {
+                    if (buffer.IsSingleSegment)
+                    {
+                        await _socket.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        foreach (var segment in buffer)
+                            await _socket.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
+                    }
+                }
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted || result.IsCanceled) break;
             }
             ShutdownSend();
         }
+        // The peer is gone mid-response: make the close a reset rather than leave the rest of it pending.
         catch (SocketException) { Abort(); }
         catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException) { }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
-            _sendEnded.TrySetResult();
+            try { await reader.CompleteAsync().ConfigureAwait(false); }
+            finally { _sendEnded.TrySetResult(); }
         }
     }
 
@@ -138,8 +182,15 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
             _socket.LingerState = new LingerOption(true, 0);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
-        _io.Cancel();
+        _io?.Cancel();
         _socket.Dispose();
+        if (_io is null)
+        {
+            // No token reaches the loops here: end the input and wake the send loop by hand, so neither the
+            // driver nor the send loop waits on a pipe that the closed socket will never serve again.
+            _input.Writer.Complete();
+            _output.Reader.CancelPendingRead();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -148,11 +199,15 @@ internal sealed class StructuredSocketConnection : ITransportConnection, IDuplex
         await _sendEnded.Task.ConfigureAwait(false);
         try
         {
-            await _receiveEnded.Task.WaitAsync(LingerTimeout, _io.Time).ConfigureAwait(false);
+            await _receiveEnded.Task.WaitAsync(LingerTimeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException) { }
-        _io.Cancel();
+        _io?.Cancel();
         _socket.Dispose();
-        await _io.CloseAsync().ConfigureAwait(false);
+        // A receive loop parked on a full input pipe (a reader that stopped reading) is not woken by closing the
+        // socket; without a token this is what ends it.
+        _input.Writer.CancelPendingFlush();
+        await _receiveEnded.Task.ConfigureAwait(false);
+        if (_io is not null) await _io.CloseAsync().ConfigureAwait(false);
     }
 }
