@@ -130,20 +130,23 @@ public sealed partial class ConnectionDriver
         _pumping = true;
         try
         {
-            await EnterAsync();
-            try
+            // With a pipelined request already buffered the read returns at once: nothing to flush (its response
+            // goes out in the same send as this one) and no timer to arm, so the gate is not needed here.
+            if (!_readBuffered || waiter is not null)
             {
-                // Checked under the gate: a send that completes the response sets this under the gate too,
-                // and wakes the read if it comes later.
-                if (waiter is { IsWaitOver: true }) return true;
-                // With a pipelined request already buffered the read returns at once: its response will go out
-                // in the same flush as this one (one send for a whole pipelined batch).
-                if (!_readBuffered) await FlushLockedAsync();
-                ArmTimer();
-            }
-            finally
-            {
-                _gate.Release();
+                await EnterAsync();
+                try
+                {
+                    // Checked under the gate: a send that completes the response sets this under the gate too,
+                    // and wakes the read if it comes later.
+                    if (waiter is { IsWaitOver: true }) return true;
+                    if (!_readBuffered) await FlushLockedAsync();
+                    ArmTimer();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
             }
             _readBuffered = false;
             var result = await _reader.ReadAsync();
