@@ -69,7 +69,7 @@ internal sealed class ReusePortListener : ITransportListener, IReadinessHandler,
                 return [new ReusePortListener(loops[0], socket, null)];
             }
             default:
-                return BindTcp(Resolve(address), backlog, loops);
+                return BindTcp(address.ResolveEndPoint(), backlog, loops);
         }
     }
 
@@ -109,15 +109,6 @@ internal sealed class ReusePortListener : ITransportListener, IReadinessHandler,
             foreach (var listener in listeners) listener._socket.Dispose();
             throw;
         }
-    }
-
-    private static IPEndPoint Resolve(BindAddress address)
-    {
-        if (IPAddress.TryParse(address.Host, out var ip)) return new IPEndPoint(ip, address.Port);
-        if (address.Host == "localhost") return new IPEndPoint(IPAddress.Loopback, address.Port);
-        var addresses = Dns.GetHostAddresses(address.Host);
-        if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        return new IPEndPoint(addresses[0], address.Port);
     }
 
     public ValueTask<ITransportConnection?> AcceptAsync(CancellationToken cancellationToken = default)

@@ -78,7 +78,7 @@ public sealed class SocketListener : ITransportListener
 
     private static Socket BindTcp(BindAddress address, int backlog)
     {
-        var endPoint = Resolve(address);
+        var endPoint = address.ResolveEndPoint();
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -96,15 +96,6 @@ public sealed class SocketListener : ITransportListener
             socket.Dispose();
             throw;
         }
-    }
-
-    private static IPEndPoint Resolve(BindAddress address)
-    {
-        if (IPAddress.TryParse(address.Host, out var ip)) return new IPEndPoint(ip, address.Port);
-        if (address.Host == "localhost") return new IPEndPoint(IPAddress.Loopback, address.Port);
-        var addresses = Dns.GetHostAddresses(address.Host);
-        if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
-        return new IPEndPoint(addresses[0], address.Port);
     }
 
     public async ValueTask<ITransportConnection?> AcceptAsync(CancellationToken cancellationToken = default)

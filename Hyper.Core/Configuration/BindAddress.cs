@@ -71,6 +71,20 @@ public sealed record BindAddress(BindKind Kind, string Host, int Port, string? U
         return true;
     }
 
+    /// <summary>
+    /// The socket address of a TCP bind: an IP literal as is, <c>localhost</c> as the IPv4 loopback (as Hypercorn
+    /// binds it), any other name through DNS (first address). Every backend binds through this one rule.
+    /// </summary>
+    public IPEndPoint ResolveEndPoint()
+    {
+        if (Kind != BindKind.Tcp) throw new InvalidOperationException($"{this} is not a TCP bind");
+        if (IPAddress.TryParse(Host, out var ip)) return new IPEndPoint(ip, Port);
+        if (Host == "localhost") return new IPEndPoint(IPAddress.Loopback, Port);
+        var addresses = Dns.GetHostAddresses(Host);
+        if (addresses.Length == 0) throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound);
+        return new IPEndPoint(addresses[0], Port);
+    }
+
     public override string ToString() => Kind switch
     {
         BindKind.Unix => $"unix:{UnixPath}",

@@ -56,4 +56,24 @@ public sealed class BindAddressTests
 
     [Fact]
     public void ToString_V6_UsesBrackets() => BindAddress.Parse("[::1]:80").ToString().Should().Be("[::1]:80");
+
+    [Theory]
+    [InlineData("127.0.0.1:81", "127.0.0.1", 81)]
+    [InlineData("[::1]:82", "::1", 82)]
+    [InlineData("localhost:83", "127.0.0.1", 83)]
+    public void ResolveEndPoint_TcpBind_GivesSocketAddress(string text, string address, int port)
+    {
+        var endPoint = BindAddress.Parse(text).ResolveEndPoint();
+
+        endPoint.Address.ToString().Should().Be(address);
+        endPoint.Port.Should().Be(port);
+    }
+
+    [Fact]
+    public void ResolveEndPoint_UnixBind_Throws()
+    {
+        var resolve = () => BindAddress.Parse("unix:/tmp/x.sock").ResolveEndPoint();
+
+        resolve.Should().Throw<InvalidOperationException>();
+    }
 }
