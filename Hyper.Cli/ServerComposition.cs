@@ -10,6 +10,7 @@ using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Http11;
+using Hyper.Http2;
 
 namespace Hyper.Cli;
 
@@ -58,6 +59,7 @@ internal sealed class ServerComposition(TextWriter error)
         builder.RegisterModule<StructuredBackendModule>();
         builder.RegisterModule<SingleThreadLoopBackendModule>();
         builder.RegisterModule<Http11Module>();
+        builder.RegisterModule<Http2Module>();
         return builder.Build();
     }
 

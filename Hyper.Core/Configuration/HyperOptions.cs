@@ -88,6 +88,12 @@ public sealed record HyperOptions
     /// <summary>HTTP/1.1 parser limits.</summary>
     public Http11Limits Http11 { get; init; } = new();
 
+    /// <summary>TLS termination on <c>bind</c> addresses.</summary>
+    public TlsOptions Tls { get; init; } = new();
+
+    /// <summary>HTTP/2 limits and flood defences.</summary>
+    public Http2Limits Http2 { get; init; } = new();
+
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public HyperOptions Validate()
     {
@@ -114,6 +120,8 @@ public sealed record HyperOptions
         Positive("h11_max_chunk_line_size", Http11.MaxChunkLineSize);
         Positive("h11_max_trailer_size", Http11.MaxTrailerSize);
         if (Http11.MaxBodySize < 0) throw new OptionsValidationException("max_body_size", "must be 0 (no limit) or more");
+        Tls.Validate();
+        Http2.Validate(Positive);
         return this;
     }
 

@@ -7,14 +7,16 @@ namespace Hyper.Core.Configuration;
 /// <summary>
 /// Builds a validated <see cref="HyperOptions"/> from an <see cref="IConfiguration"/> whose keys are Hypercorn's
 /// snake_case names. The key table is read from the <see cref="OptionKeyAttribute"/>s on <see cref="HyperOptions"/>
-/// and <see cref="Http11Limits"/> (whose keys sit flat at the top level, as Hypercorn's <c>h11_*</c> keys do), so
+/// and on the option groups it holds (<see cref="Http11Limits"/>, <see cref="Http2Limits"/>, …: any property of
+/// <see cref="HyperOptions"/> whose type declares option keys; their keys sit flat at the top level, as Hypercorn's
+/// <c>h11_*</c> and <c>h2_*</c> keys do), so
 /// a key is spelt once. A key the table does not know, or a value of the wrong form, is a startup error naming
 /// the key: a typo must never fall back silently to a default.
 /// </summary>
 public static class HyperOptionsBinder
 {
     /// <summary>One configurable option: its key, CLI flag and the property it sets.</summary>
-    public sealed record OptionDefinition(string Key, string? Flag, string Help, PropertyInfo Property, bool IsHttp11Limit)
+    public sealed record OptionDefinition(string Key, string? Flag, string Help, PropertyInfo Property, PropertyInfo? Group)
     {
         /// <summary>Element type for list options (<c>bind</c>, <c>server_names</c>); null for scalars.</summary>
         public Type? ListElementType { get; init; }
@@ -23,6 +25,12 @@ public static class HyperOptionsBinder
         public bool IsNullable { get; init; }
 
         public bool IsList => ListElementType is not null;
+
+        /// <summary>The record that declares the option: <see cref="HyperOptions"/> or one of its option groups.</summary>
+        public Type Owner => Group?.PropertyType ?? typeof(HyperOptions);
+
+        /// <summary>True for the HTTP/1.1 limits (<c>h11_*</c>, <c>max_header_count</c>, <c>max_body_size</c>).</summary>
+        public bool IsHttp11Limit => Owner == typeof(Http11Limits);
 
         public bool IsBoolean => Property.PropertyType == typeof(bool);
 
@@ -37,6 +45,7 @@ public static class HyperOptionsBinder
             var t when t == typeof(double) => "a number",
             var t when t == typeof(TimeSpan) => DurationParser.ExpectedForm,
             var t when t == typeof(BindAddress) => "host:port, [v6]:port, unix:/path or fd://N",
+            var t when t == typeof(TlsCertificateEntry) => "a table with certfile, keyfile and optional server_names",
             _ => "a string",
         };
     }
@@ -58,15 +67,21 @@ public static class HyperOptionsBinder
     public static HyperOptions Bind(IConfiguration configuration)
     {
         var options = new HyperOptions();
-        var limits = new Http11Limits();
+        // A group record (Http11Limits, Http2Limits, TlsOptions, …) is created only when one of its keys is present;
+        // its defaults fill the rest.
+        var groups = new Dictionary<PropertyInfo, object>();
         foreach (var section in configuration.GetChildren())
         {
             var option = Find(section.Key) ?? throw UnknownOption(section.Key);
             var value = Convert(option, section);
-            // Both records are fresh and unshared, so setting their init-only properties here is safe.
-            option.Property.SetValue(option.IsHttp11Limit ? limits : options, value);
+            // The options object and the group records are fresh and unshared, so setting init-only properties is safe.
+            var target = option.Group is null
+                ? options
+                : groups.TryGetValue(option.Group, out var group) ? group : groups[option.Group] = Activator.CreateInstance(option.Group.PropertyType)!;
+            option.Property.SetValue(target, value);
         }
-        return (options with { Http11 = limits }).Validate();
+        foreach (var (property, group) in groups) property.SetValue(options, group);
+        return options.Validate();
     }
 
     /// <summary>The exception for an unknown key, suggesting the nearest known key when one is close.</summary>
@@ -91,6 +106,8 @@ public static class HyperOptionsBinder
     private static object? Convert(OptionDefinition option, IConfigurationSection section)
     {
         var items = section.GetChildren().ToList();
+        if (option.ListElementType == typeof(TlsCertificateEntry))
+            return TlsCertificateTables.Parse(option.Key, section);
         if (option.IsList)
         {
             var texts = items.Count == 0
@@ -162,7 +179,14 @@ public static class HyperOptionsBinder
     {
         var nullability = new NullabilityInfoContext();
         var found = new List<OptionDefinition>();
-        foreach (var (owner, isLimit) in new[] { (typeof(HyperOptions), false), (typeof(Http11Limits), true) })
+        var owners = new List<(Type Owner, PropertyInfo? Group)> { (typeof(HyperOptions), null) };
+        foreach (var property in typeof(HyperOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
+        {
+            var declaresKeys = property.PropertyType.IsClass && property.PropertyType != typeof(string)
+                && property.PropertyType.GetProperties().Any(p => p.GetCustomAttribute<OptionKeyAttribute>() is not null);
+            if (declaresKeys) owners.Add((property.PropertyType, property));
+        }
+        foreach (var (owner, group) in owners)
         {
             foreach (var property in owner.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
             {
@@ -171,7 +195,7 @@ public static class HyperOptionsBinder
                 var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)
                     ? type.GetGenericArguments()[0]
                     : null;
-                found.Add(new OptionDefinition(attribute.Key, attribute.Flag, attribute.Help, property, isLimit)
+                found.Add(new OptionDefinition(attribute.Key, attribute.Flag, attribute.Help, property, group)
                 {
                     ListElementType = element,
                     IsNullable = !type.IsValueType && nullability.Create(property).WriteState == NullabilityState.Nullable,

@@ -40,6 +40,9 @@ public sealed partial class ConnectionDriver
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<HeaderField> _responseHeaders = new(16);
+    private readonly IMultiplexedStreamProtocol? _multiplexed;
+    private readonly Dictionary<int, HttpStream>? _streams;
+    private readonly List<HttpStream>? _starting;
     private ITimer? _timer;
     private long _armedDeadline = long.MaxValue;
     private HttpStream? _current;
@@ -62,7 +65,19 @@ public sealed partial class ConnectionDriver
         _info = info;
         _reader = transport.Transport.Input;
         _writer = transport.Transport.Output;
+        _multiplexed = protocol as IMultiplexedStreamProtocol;
+        if (_multiplexed is not null)
+        {
+            _streams = new Dictionary<int, HttpStream>();
+            _starting = new List<HttpStream>();
+        }
     }
+
+    /// <summary>
+    /// True for HTTP/2: the driver reads continuously and runs each request's application as a task of its own in
+    /// the connection's scope, instead of inline one at a time.
+    /// </summary>
+    internal bool IsMultiplexed => _multiplexed is not null;
 
     internal ServerContext Server => _server;
 
@@ -86,7 +101,11 @@ public sealed partial class ConnectionDriver
         try
         {
             using var registration = cancellationToken.Register(static d => ((ConnectionDriver)d!).Abort(), this);
-            while (true)
+            while (_multiplexed is not null)
+            {
+                if (_abort || _protocol.ShouldClose || !await PumpAsync()) break;
+            }
+            while (_multiplexed is null)
             {
                 if (_pendingRun is { } stream)
                 {
@@ -196,6 +215,11 @@ public sealed partial class ConnectionDriver
     {
         while (_protocol.TryDequeueEvent(out var protocolEvent))
         {
+            if (_multiplexed is not null)
+            {
+                DispatchMultiplexed(protocolEvent!);
+                continue;
+            }
             switch (protocolEvent)
             {
                 case RequestReceived received:
@@ -231,11 +255,17 @@ public sealed partial class ConnectionDriver
                     break;
             }
         }
+        if (_multiplexed is not null) StartStreams();
     }
 
     private void Reject(RequestRejected rejected)
     {
         _server.Logger.LogInformation("Rejected request from {Remote}: {Status} {Reason}", _info.Remote, rejected.StatusCode, rejected.Reason);
+        if (_multiplexed is not null)
+        {
+            RejectMultiplexed(rejected);
+            return;
+        }
         var stream = _current?.Id == rejected.StreamId ? _current : null;
         if (stream is { ResponseStarted: true })
         {
@@ -280,6 +310,7 @@ public sealed partial class ConnectionDriver
     internal void Abort()
     {
         _abort = true;
+        // Multiplexed streams learn it from CloseAsync, under the gate; their state is not touched from here.
         _current?.OnAborted();
         _transport.Abort();
         WakeReader();
@@ -312,6 +343,18 @@ public sealed partial class ConnectionDriver
     private async Task CloseAsync()
     {
         _current?.OnAborted();
+        if (_streams is not null)
+        {
+            await EnterAsync();
+            try
+            {
+                foreach (var stream in _streams.Values) stream.OnAborted();
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
         _timer?.Dispose();
         try
         {

@@ -27,13 +27,17 @@ public sealed class HyperServer
     private readonly AsgiApplication _app;
     private readonly IServerBackend _backend;
     private readonly IStreamProtocolFactory _http11;
+    private readonly IStreamProtocolFactory? _http2;
+    private readonly ITlsHandshaker? _tls;
+    private readonly string[] _alpn;
     private readonly IAccessLog _accessLog;
     private readonly ILogger _logger;
     private readonly ConnectionDrainer _drainer = new();
     private readonly TaskCompletionSource<IReadOnlyList<EndPoint>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend,
-        IEnumerable<IStreamProtocolFactory> protocols, IAccessLog accessLog, ILoggerFactory loggerFactory)
+        IEnumerable<IStreamProtocolFactory> protocols, IAccessLog accessLog, ILoggerFactory loggerFactory,
+        ITlsHandshaker? tls = null)
     {
         _options = options;
         _app = app;
@@ -42,6 +46,10 @@ public sealed class HyperServer
         _logger = loggerFactory.CreateLogger("hyper.error");
         _http11 = protocols.FirstOrDefault(p => p.Alpn == "http/1.1")
             ?? throw new ArgumentException("No HTTP/1.1 protocol is registered.", nameof(protocols));
+        _http2 = protocols.FirstOrDefault(p => p.Alpn == "h2");
+        _tls = tls is { IsEnabled: true } ? tls : null;
+        // ALPN preference: h2 first when it is there (as Kestrel and Hypercorn); the TLS options may reorder it.
+        _alpn = _http2 is null ? ["http/1.1"] : ["h2", "http/1.1"];
     }
 
     /// <summary>Completes with the bound endpoints once the server listens (faults if it never does).</summary>
@@ -74,9 +82,17 @@ public sealed class HyperServer
         }
 
         var listeners = new List<ITransportListener>();
+        var secure = new HashSet<ITransportListener>();
         try
         {
-            foreach (var bind in _options.Bind.Concat(_options.InsecureBind))
+            foreach (var bind in _options.Bind)
+            {
+                var bound = await _backend.BindAsync(bind, _options.Backlog, shutdown);
+                listeners.AddRange(bound);
+                // `bind` serves TLS once a certificate is configured; `insecure_bind` never does (Hypercorn).
+                if (_tls is not null) secure.UnionWith(bound);
+            }
+            foreach (var bind in _options.InsecureBind)
                 listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, shutdown));
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
@@ -90,13 +106,14 @@ public sealed class HyperServer
 
         var endPoints = listeners.Select(l => l.EndPoint).Distinct().ToArray();
         foreach (var endPoint in endPoints)
-            _logger.LogInformation("Running on {Url} (CTRL + C to quit)", Describe(endPoint));
+            _logger.LogInformation("Running on {Url} (CTRL + C to quit)",
+                Describe(endPoint, listeners.Any(l => secure.Contains(l) && Equals(l.EndPoint, endPoint))));
         var accepting = listeners.Select(l =>
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _backend.RootScope.Spawn(async _ =>
             {
-                try { await AcceptLoopAsync(l, server); }
+                try { await AcceptLoopAsync(l, server, secure.Contains(l)); }
                 finally { done.TrySetResult(); }
             });
             return done.Task;
@@ -136,7 +153,7 @@ public sealed class HyperServer
         return 0;
     }
 
-    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server)
+    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server, bool secure)
     {
         var scope = _backend.RootScope;
         while (true)
@@ -152,18 +169,47 @@ public sealed class HyperServer
                 continue;
             }
             if (transport is null) return;
-            var info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: false);
             // Each connection is a task group of its own (DESIGN §3): what its requests start belongs to it.
+            // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
-            var driver = new ConnectionDriver(server, transport, _http11.Create(info), info, connectionScope);
-            _drainer.Add(driver);
-            connectionScope.Spawn(async token =>
-            {
-                try { await driver.RunAsync(token); }
-                finally { _drainer.Remove(driver); }
-            });
+            connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token));
             _ = CloseWhenDoneAsync(connectionScope);
         }
+    }
+
+    private async Task ServeConnectionAsync(ITransportConnection transport, bool secure, ServerContext server, ITaskScope connectionScope, CancellationToken token)
+    {
+        ConnectionInfo info;
+        IStreamProtocolFactory factory;
+        if (secure)
+        {
+            var established = await _tls!.HandshakeAsync(transport, _alpn, token);
+            if (established is null) return;
+            transport = established.Connection;
+            var alpn = established.Info.ApplicationProtocol;
+            info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: true, alpn, established.Info);
+            factory = alpn == "h2" && _http2 is not null ? _http2 : _http11;
+        }
+        else
+        {
+            info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: false);
+            factory = _http11;
+            // h2c with prior knowledge shares the cleartext port with HTTP/1.1 (RFC 9113 §3.3): the preface decides.
+            if (_http2 is not null)
+            {
+                var sniffed = await PrefaceSniffer.SniffAsync(transport.Transport.Input, _options.KeepAliveTimeout, _backend.Time, token);
+                if (sniffed == PrefaceSniffer.Result.Closed)
+                {
+                    await transport.DisposeAsync();
+                    return;
+                }
+                if (sniffed == PrefaceSniffer.Result.Http2) factory = _http2;
+            }
+        }
+        var driver = new ConnectionDriver(server, transport, factory.Create(info), info, connectionScope);
+        _drainer.Add(driver);
+        try { await driver.RunAsync(token); }
+        finally { _drainer.Remove(driver); }
     }
 
     private static async Task CloseWhenDoneAsync(ITaskScope connectionScope)
@@ -172,10 +218,14 @@ public sealed class HyperServer
         catch (Exception) { /* the connection's own failures are logged by its driver */ }
     }
 
-    private static string Describe(EndPoint endPoint) => endPoint switch
+    private static string Describe(EndPoint endPoint, bool secure)
     {
-        IPEndPoint { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ip => $"http://[{ip.Address}]:{ip.Port}",
-        IPEndPoint ip => $"http://{ip.Address}:{ip.Port}",
-        _ => $"http+unix://{endPoint}",
-    };
+        var scheme = secure ? "https" : "http";
+        return endPoint switch
+        {
+            IPEndPoint { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ip => $"{scheme}://[{ip.Address}]:{ip.Port}",
+            IPEndPoint ip => $"{scheme}://{ip.Address}:{ip.Port}",
+            _ => $"{scheme}+unix://{endPoint}",
+        };
+    }
 }

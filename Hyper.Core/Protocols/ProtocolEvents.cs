@@ -36,3 +36,9 @@ public sealed record StreamCompleted(int StreamId) : ProtocolEvent(StreamId);
 /// headers) unless the protocol has no way to answer; the protocol then closes.
 /// </summary>
 public sealed record RequestRejected(int StreamId, int StatusCode, string Reason) : ProtocolEvent(StreamId);
+
+/// <summary>
+/// Response bytes held behind the peer's flow-control window went out (multiplexed protocols): a <c>send</c>
+/// waiting for room may go on.
+/// </summary>
+public sealed record StreamWritable(int StreamId) : ProtocolEvent(StreamId);

@@ -7,13 +7,18 @@ namespace Hyper.Core.Streams;
 /// <summary>
 /// The <c>extensions</c> of an HTTP scope: the server's own entries are fixed and the request's task group is
 /// only created when an application asks for it; anything an application adds goes to an overflow map made
-/// on first write. This keeps a plain request free of dictionary allocations.
+/// on first write. This keeps a plain request free of dictionary allocations. On a TLS connection the ASGI
+/// <c>tls</c> extension is one of the server's entries, built on first read.
 /// </summary>
 internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<string, object?>
 {
     private const string Trailers = "http.response.trailers";
     private static readonly string[] ServerKeys = [Trailers, RequestTaskGroup.ExtensionKey];
+    private static readonly string[] TlsServerKeys = [.. ServerKeys, TlsScopeExtension.Key];
     private Dictionary<string, object?>? _added;
+    private TlsScopeExtension? _tls;
+
+    private string[] OwnKeys => stream.Connection.Tls is null ? ServerKeys : TlsServerKeys;
 
     public object? this[string key]
     {
@@ -25,9 +30,9 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
         }
     }
 
-    public ICollection<string> Keys => [.. ServerKeys, .. _added?.Keys ?? Enumerable.Empty<string>()];
+    public ICollection<string> Keys => [.. OwnKeys, .. _added?.Keys ?? Enumerable.Empty<string>()];
     public ICollection<object?> Values => this.Select(p => p.Value).ToArray();
-    public int Count => ServerKeys.Length + (_added?.Count ?? 0);
+    public int Count => OwnKeys.Length + (_added?.Count ?? 0);
     public bool IsReadOnly => false;
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
@@ -39,6 +44,9 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
                 return true;
             case RequestTaskGroup.ExtensionKey:
                 value = stream.TaskGroup;
+                return true;
+            case TlsScopeExtension.Key when stream.Connection.Tls is { } tls:
+                value = _tls ??= new TlsScopeExtension(tls);
                 return true;
             default:
                 if (_added is not null) return _added.TryGetValue(key, out value);
@@ -62,7 +70,7 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        foreach (var key in ServerKeys)
+        foreach (var key in OwnKeys)
         {
             TryGetValue(key, out var value);
             yield return new(key, value);
@@ -73,5 +81,5 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private static bool IsServerKey(string key) => key is Trailers or RequestTaskGroup.ExtensionKey;
+    private bool IsServerKey(string key) => key is Trailers or RequestTaskGroup.ExtensionKey || (key == TlsScopeExtension.Key && stream.Connection.Tls is not null);
 }

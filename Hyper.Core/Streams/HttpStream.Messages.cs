@@ -75,6 +75,7 @@ internal sealed partial class HttpStream
     private async ValueTask SendAsync(AsgiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        Task? waitForRoom = null;
         await _driver.EnterAsync();
         try
         {
@@ -124,13 +125,22 @@ internal sealed partial class HttpStream
             }
             _driver.DispatchEvents();
             if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync();
-            // A receive() waiting for http.disconnect in another task can return now.
-            if (_state == HttpResponseState.Done && _driver.IsPumping) _driver.WakeReader();
+            if (_driver.IsMultiplexed)
+            {
+                // Flow control (RFC 9113 §5.2): past the stream's response buffer, send() waits for the peer's window.
+                waitForRoom = PrepareWaitForRoom();
+            }
+            else if (_state == HttpResponseState.Done && _driver.IsPumping)
+            {
+                // A receive() waiting for http.disconnect in another task can return now.
+                _driver.WakeReader();
+            }
         }
         finally
         {
             _driver.Exit();
         }
+        if (waitForRoom is not null) await waitForRoom;
     }
 
     private void SendBodyChunk(HttpResponseBody body)

@@ -49,7 +49,7 @@ internal sealed partial class HttpStream
     public HttpStream(ConnectionDriver driver, int id, RequestHead head)
     {
         _driver = driver;
-        Receive = ReceiveAsync;
+        Receive = driver.IsMultiplexed ? ReceiveMultiplexedAsync : ReceiveAsync;
         Send = SendAsync;
         Start(id, head);
     }
@@ -90,6 +90,9 @@ internal sealed partial class HttpStream
 
     public int Id { get; private set; }
 
+    /// <summary>The connection this request came on (the scope's <c>tls</c> extension reads its handshake).</summary>
+    internal ConnectionInfo Connection => _driver.Info;
+
     /// <summary>The request's task group, created when the application first asks for it.</summary>
     internal Concurrency.RequestTaskGroup TaskGroup => _taskGroup ??= new Concurrency.RequestTaskGroup(_driver.Scope);
     public bool ResponseStarted => _state >= HttpResponseState.Streaming;
@@ -102,9 +105,14 @@ internal sealed partial class HttpStream
     {
         if (_appFinished || data.IsEmpty) return;
         (_bodyChunks ??= new Queue<byte[]>()).Enqueue(data.ToArray());
+        Signal();
     }
 
-    public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers) => _bodyEnded = true;
+    public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers)
+    {
+        _bodyEnded = true;
+        Signal();
+    }
 
     public void OnAborted()
     {
@@ -112,9 +120,14 @@ internal sealed partial class HttpStream
         _aborted = true;
         // Tasks the application started for this request learn at once that the client has gone.
         _taskGroup?.CancelEarly();
+        Signal();
     }
 
-    public void OnCompleted() => _completed = true;
+    public void OnCompleted()
+    {
+        _completed = true;
+        Signal();
+    }
 
     // ---- application side ----
 

@@ -43,7 +43,8 @@ public sealed class TestServer : IAsyncDisposable
         _ => throw new ArgumentException($"unknown backend {name}"),
     };
 
-    public static async Task<TestServer> StartAsync(string backendName, AsgiApplication app, Func<HyperOptions, HyperOptions>? configure = null)
+    public static async Task<TestServer> StartAsync(string backendName, AsgiApplication app, Func<HyperOptions, HyperOptions>? configure = null,
+        Func<HyperOptions, Hyper.Core.Transport.ITlsHandshaker>? tls = null)
     {
         var options = new HyperOptions
         {
@@ -53,7 +54,7 @@ public sealed class TestServer : IAsyncDisposable
         options = (configure?.Invoke(options) ?? options).Validate();
         var backend = CreateBackend(backendName);
         var log = new RecordingAccessLog();
-        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, TestLoggerFactory.Create());
+        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, TestLoggerFactory.Create(), tls?.Invoke(options));
         var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         var started = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));

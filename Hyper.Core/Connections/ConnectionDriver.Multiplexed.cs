@@ -1,0 +1,116 @@
+using Hyper.Core.Application;
+using Hyper.Core.Protocols;
+using Hyper.Core.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace Hyper.Core.Connections;
+
+// Multiplexed protocols (HTTP/2): the reader loop in RunAsync pumps continuously; every request runs as its own task
+// in the connection's scope (DESIGN §2.3), and events reach their stream by id. Everything here runs under the gate.
+public sealed partial class ConnectionDriver
+{
+    private void DispatchMultiplexed(ProtocolEvent protocolEvent)
+    {
+        var streams = _streams!;
+        switch (protocolEvent)
+        {
+            case RequestReceived received:
+                var stream = new HttpStream(this, received.StreamId, received.Head);
+                streams[received.StreamId] = stream;
+                // Started after the whole batch is dispatched: a request rejected in the same batch never runs.
+                _starting!.Add(stream);
+                break;
+            case RequestBodyReceived body:
+                if (streams.TryGetValue(body.StreamId, out var target)) target.OnBody(body.Data);
+                else _multiplexed!.RequestBodyConsumed(body.StreamId, (int)body.Data.Length, _writer);
+                break;
+            case RequestBodyEnded ended:
+                if (streams.TryGetValue(ended.StreamId, out target)) target.OnBodyEnded(ended.Trailers);
+                break;
+            case StreamAborted aborted:
+                if (streams.TryGetValue(aborted.StreamId, out target)) target.OnAborted();
+                break;
+            case StreamCompleted completed:
+                if (streams.TryGetValue(completed.StreamId, out target)) target.OnCompleted();
+                break;
+            case StreamWritable writable:
+                if (streams.TryGetValue(writable.StreamId, out target)) target.OnWritable();
+                break;
+            case RequestRejected rejected:
+                Reject(rejected);
+                break;
+        }
+    }
+
+    private void RejectMultiplexed(RequestRejected rejected)
+    {
+        if (!_streams!.TryGetValue(rejected.StreamId, out var stream)) return;
+        if (stream.ResponseStarted)
+        {
+            _protocol.AbortStream(rejected.StreamId, _writer);
+            stream.OnAborted();
+            return;
+        }
+        var never = _starting!.Remove(stream);
+        stream.OnAborted();
+        _protocol.SendCompleteResponse(rejected.StreamId, rejected.StatusCode, ComposeHeaders([]), ReadOnlySpan<byte>.Empty, Now, _writer);
+        if (never)
+        {
+            // Its handler never runs: the protocol stops counting it now.
+            _streams.Remove(rejected.StreamId);
+            _multiplexed!.HandlerCompleted(rejected.StreamId, _writer);
+        }
+    }
+
+    private void StartStreams()
+    {
+        var starting = _starting!;
+        if (starting.Count > 0)
+        {
+            foreach (var stream in starting) Scope.Spawn(_ => RunStreamAsync(stream));
+            starting.Clear();
+        }
+        // A command from a stream may have moved the protocol's next deadline earlier.
+        ArmTimer();
+    }
+
+    private async Task RunStreamAsync(HttpStream stream)
+    {
+        try
+        {
+            await stream.RunApplicationAsync();
+        }
+        catch (Exception ex)
+        {
+            _server.Logger.LogError(ex, "Request stream {Stream} failed", stream.Id);
+        }
+        finally
+        {
+            await HandlerCompletedAsync(stream);
+        }
+    }
+
+    private async Task HandlerCompletedAsync(HttpStream stream)
+    {
+        await EnterAsync();
+        try
+        {
+            _streams!.Remove(stream.Id);
+            if (_inputEnded || _abort) return;
+            _multiplexed!.HandlerCompleted(stream.Id, _writer);
+            DispatchEvents();
+            await FlushLockedAsync();
+        }
+        catch (ClientDisconnectedException) { }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            _server.Logger.LogDebug(ex, "Connection from {Remote} failed while finishing a stream", _info.Remote);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        // A graceful shutdown waits for the last handler: the reader must look again.
+        if (_protocol.ShouldClose) WakeReader();
+    }
+}

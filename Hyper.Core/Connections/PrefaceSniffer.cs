@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Hyper.Core.Connections;
+
+/// <summary>
+/// Tells an HTTP/2 prior-knowledge connection (RFC 9113 §3.3) from an HTTP/1.1 one on a shared cleartext port by
+/// its first bytes, without consuming them: the chosen protocol reads them again. Only as many bytes as it takes
+/// to rule the preface in or out are waited for, so an HTTP/1.1 request line is never delayed by more than
+/// its first differing byte.
+/// </summary>
+public static class PrefaceSniffer
+{
+    /// <summary>The client connection preface (RFC 9113 §3.4).</summary>
+    public static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    public enum Result
+    {
+        Http11,
+        Http2,
+
+        /// <summary>The peer closed, or sent nothing before the idle timeout: nothing to serve.</summary>
+        Closed,
+    }
+
+    public static async ValueTask<Result> SniffAsync(PipeReader input, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Keeps the backend's clock in charge (tests use fake time, the loop backend its own timer queue).
+        using var timer = idleTimeout > TimeSpan.Zero
+            ? time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), timeout, idleTimeout, Timeout.InfiniteTimeSpan)
+            : null;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(timeout.Token);
+                var buffer = result.Buffer;
+                var decision = Classify(buffer);
+                if (decision is { } known)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return known;
+                }
+                if (result.IsCompleted)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    // A short, preface-like fragment then EOF: let HTTP/1.1 answer it (with a 400) unless it is empty.
+                    return buffer.IsEmpty ? Result.Closed : Result.Http11;
+                }
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return Result.Closed;
+        }
+    }
+
+    /// <summary>Null while the bytes so far are a strict prefix of the preface.</summary>
+    internal static Result? Classify(in ReadOnlySequence<byte> buffer)
+    {
+        var preface = Preface;
+        var length = (int)Math.Min(buffer.Length, preface.Length);
+        Span<byte> head = stackalloc byte[24];
+        buffer.Slice(0, length).CopyTo(head);
+        if (!head[..length].SequenceEqual(preface[..length])) return Result.Http11;
+        return length == preface.Length ? Result.Http2 : null;
+    }
+}

@@ -1,0 +1,325 @@
+using System.Buffers;
+using System.Globalization;
+using Hyper.Core.Application;
+using Hyper.Core.Protocols;
+using Hyper.Http2.Frames;
+
+namespace Hyper.Http2;
+
+// Responses and flow control out (RFC 9113 §5.2, §6.9, §8.1): header blocks are written at once (they are not
+// flow-controlled); DATA goes out as far as both windows allow, the rest waits in the stream's ResponseBuffer and
+// leaves as WINDOW_UPDATEs arrive, one frame per stream per round so no stream starves the others.
+public sealed partial class Http2Connection
+{
+    // H2-01: below this much usable window a DATA frame is not worth its header (Data Dribble).
+    private const int MinDataFrame = 1024;
+
+    private readonly ArrayBufferWriter<byte> _headerScratch = new(1024);
+    private readonly Queue<Http2Stream> _writeQueue = new();
+    private long _totalPending;
+
+    public void StartResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
+    {
+        if (!TryGetSendable(streamId, out var stream)) return;
+        stream.ResponseStarted = true;
+        WriteHeaderBlock(stream, status, headers, endStream, contentLength: null, output);
+        if (endStream) EndResponse(stream, output);
+    }
+
+    public void SendCompleteResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
+    {
+        if (!TryGetSendable(streamId, out var stream)) return;
+        stream.ResponseStarted = true;
+        var bodyAllowed = status is >= 200 and not 204 and not 304;
+        var sendsBody = bodyAllowed && !body.IsEmpty && !stream.IsHead;
+        WriteHeaderBlock(stream, status, headers, endStream: !sendsBody, bodyAllowed ? body.Length : null, output);
+        if (!sendsBody)
+        {
+            EndResponse(stream, output);
+            return;
+        }
+        SendData(stream, body, endStream: true, now, output);
+    }
+
+    public void SendBody(int streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
+    {
+        if (!TryGetSendable(streamId, out var stream)) return;
+        // RFC 9110 §9.3.2: a response to HEAD carries no content.
+        if (stream.IsHead) data = default;
+        SendData(stream, data, endStream, now, output);
+    }
+
+    public void SendTrailers(int streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
+    {
+        if (!TryGetSendable(streamId, out var stream)) return;
+        if (!stream.Pending.IsEmpty)
+        {
+            // Encoded only when written: HPACK state must follow the order blocks reach the wire.
+            stream.PendingTrailers = trailers.ToArray();
+            return;
+        }
+        WriteTrailers(stream, trailers, output);
+    }
+
+    public void SendInformational(int streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output)
+    {
+        if (!TryGetSendable(streamId, out var stream) || stream.ResponseStarted) return;
+        WriteHeaderBlock(stream, status, headers, endStream: false, contentLength: null, output);
+    }
+
+    public void RequestBodyWanted(int streamId, long now, IBufferWriter<byte> output)
+    {
+        // RFC 9110 §10.1.1 over HTTP/2: an interim 100 HEADERS, only once the application reads.
+        if (!TryGetSendable(streamId, out var stream) || !stream.ExpectsContinue || stream.ContinueSent || stream.ResponseStarted) return;
+        stream.ContinueSent = true;
+        WriteHeaderBlock(stream, 100, [], endStream: false, contentLength: null, output);
+    }
+
+    public void AbortStream(int streamId, IBufferWriter<byte> output)
+    {
+        if (!_streams.TryGetValue(streamId, out var stream) || stream.State == Http2StreamState.Closed) return;
+        Http2FrameWriter.WriteRstStream(output, streamId, Http2ErrorCode.InternalError);
+        _recentlyClosed.Add(streamId, resetByUs: true);
+        CloseStream(stream);
+    }
+
+    public long GetBufferedResponseBytes(int streamId)
+    {
+        if (!_streams.TryGetValue(streamId, out var stream) || stream.State == Http2StreamState.Closed) return 0;
+        var buffered = stream.Pending.Length;
+        if (buffered > _limits.MaxStreamResponseBuffer) stream.WriterWaiting = true;
+        return buffered > _limits.MaxStreamResponseBuffer ? buffered : 0;
+    }
+
+    public void RequestBodyConsumed(int streamId, int bytes, IBufferWriter<byte> output)
+    {
+        if (bytes <= 0 || !_streams.TryGetValue(streamId, out var stream)) return;
+        stream.Unconsumed -= bytes;
+        ReturnToConnectionWindow(bytes, output);
+        if (!stream.ReceivingClosed) ReturnToStreamWindow(stream, bytes, output);
+    }
+
+    /// <summary>Reopens the connection window once half of it is used (fewer, larger WINDOW_UPDATEs).</summary>
+    private void ReturnToConnectionWindow(int bytes, IBufferWriter<byte> output)
+    {
+        _connectionConsumedNotUpdated += bytes;
+        if (_connectionConsumedNotUpdated < _limits.InitialConnectionWindowSize / 2) return;
+        Http2FrameWriter.WriteWindowUpdate(output, 0, _connectionConsumedNotUpdated);
+        _receiveWindow += _connectionConsumedNotUpdated;
+        _connectionConsumedNotUpdated = 0;
+    }
+
+    private void ReturnToStreamWindow(Http2Stream stream, int bytes, IBufferWriter<byte> output)
+    {
+        stream.ConsumedNotUpdated += bytes;
+        if (stream.ConsumedNotUpdated < _limits.InitialStreamWindowSize / 2) return;
+        Http2FrameWriter.WriteWindowUpdate(output, stream.Id, stream.ConsumedNotUpdated);
+        stream.ReceiveWindow += stream.ConsumedNotUpdated;
+        stream.ConsumedNotUpdated = 0;
+    }
+
+    private bool TryGetSendable(int streamId, out Http2Stream stream)
+    {
+        if (_streams.TryGetValue(streamId, out stream!) && !stream.SendingClosed && !_shouldClose) return true;
+        stream = null!;
+        return false;
+    }
+
+    private void SendData(Http2Stream stream, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
+    {
+        if (stream.Pending.IsEmpty)
+        {
+            // The common case: nothing queued and room in both windows; frames go straight out, no copy.
+            var written = WriteDataFrames(stream, data, endStream, output);
+            if (_lastWriteEnded)
+            {
+                EndResponse(stream, output);
+                return;
+            }
+            data = data[written..];
+            if (data.IsEmpty && !endStream) return;
+        }
+        if (_totalPending == 0 && !data.IsEmpty) StartStall(now);
+        stream.Pending.Append(data);
+        _totalPending += data.Length;
+        if (endStream) stream.EndAfterPending = true;
+        Enqueue(stream);
+    }
+
+    private bool _lastWriteEnded;
+
+    /// <summary>
+    /// Writes as much of <paramref name="data"/> as the windows allow, in frames of at most the peer's
+    /// SETTINGS_MAX_FRAME_SIZE; END_STREAM rides on the last frame when all of it fits.
+    /// </summary>
+    private int WriteDataFrames(Http2Stream stream, ReadOnlySpan<byte> data, bool endStream, IBufferWriter<byte> output)
+    {
+        _lastWriteEnded = false;
+        var written = 0;
+        while (true)
+        {
+            var remaining = data.Length - written;
+            var window = Math.Min(_sendWindow, stream.SendWindow);
+            if (remaining == 0)
+            {
+                if (endStream)
+                {
+                    // An empty DATA with END_STREAM needs no window (§6.9.1 counts payload only).
+                    if (written == 0) Http2FrameWriter.WriteData(output, stream.Id, default, endStream: true);
+                    _lastWriteEnded = true;
+                }
+                return written;
+            }
+            // H2-01: wait for a useful window rather than dribble.
+            if (window < Math.Min(remaining, MinDataFrame)) return written;
+            var size = (int)Math.Min(Math.Min(remaining, window), _peerMaxFrameSize);
+            var last = size == remaining && endStream;
+            Http2FrameWriter.WriteData(output, stream.Id, data.Slice(written, size), last);
+            _sendWindow -= size;
+            stream.SendWindow -= size;
+            written += size;
+            if (last)
+            {
+                _lastWriteEnded = true;
+                return written;
+            }
+        }
+    }
+
+    private void Enqueue(Http2Stream stream)
+    {
+        if (stream.Queued || stream.Pending.IsEmpty && !stream.EndAfterPending && stream.PendingTrailers is null) return;
+        stream.Queued = true;
+        _writeQueue.Enqueue(stream);
+    }
+
+    /// <summary>Moves queued DATA out as far as the windows allow; called after every frame batch and command.</summary>
+    private void FlushPendingData(long now, IBufferWriter<byte> output)
+    {
+        var rounds = _writeQueue.Count;
+        var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(_peerMaxFrameSize, 64 * 1024));
+        try
+        {
+            while (rounds-- > 0 && _writeQueue.TryDequeue(out var stream))
+            {
+                stream.Queued = false;
+                if (stream.State == Http2StreamState.Closed || stream.SendingClosed) continue;
+                var window = Math.Min(_sendWindow, stream.SendWindow);
+                var pending = stream.Pending.Length;
+                if (pending > 0 && window >= Math.Min(pending, MinDataFrame))
+                {
+                    var size = (int)Math.Min(Math.Min(pending, window), chunk.Length);
+                    stream.Pending.Drain(chunk.AsSpan(0, size));
+                    _totalPending -= size;
+                    _stallSent += size;
+                    var last = stream.Pending.IsEmpty && stream.EndAfterPending && stream.PendingTrailers is null;
+                    Http2FrameWriter.WriteData(output, stream.Id, chunk.AsSpan(0, size), last);
+                    _sendWindow -= size;
+                    stream.SendWindow -= size;
+                    if (last) EndResponse(stream, output);
+                }
+                if (stream.Pending.IsEmpty && !stream.SendingClosed)
+                {
+                    if (stream.PendingTrailers is { } trailers) WriteTrailers(stream, trailers, output);
+                    else if (stream.EndAfterPending)
+                    {
+                        Http2FrameWriter.WriteData(output, stream.Id, default, endStream: true);
+                        EndResponse(stream, output);
+                    }
+                }
+                if (stream.WriterWaiting && stream.Pending.Length <= _limits.MaxStreamResponseBuffer)
+                {
+                    stream.WriterWaiting = false;
+                    _events.Enqueue(new StreamWritable(stream.Id));
+                }
+                if (!stream.Pending.IsEmpty && stream.State != Http2StreamState.Closed)
+                {
+                    Enqueue(stream);
+                    // Another round only if this one could make progress on the connection window.
+                    if (_sendWindow > 0 && stream.SendWindow >= Math.Min(stream.Pending.Length, MinDataFrame)) rounds = Math.Max(rounds, 1);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        if (_totalPending == 0) _stallStartedAt = long.MaxValue;
+    }
+
+    private void WriteTrailers(Http2Stream stream, IReadOnlyList<HeaderField> trailers, IBufferWriter<byte> output)
+    {
+        stream.PendingTrailers = null;
+        WriteHeaderBlock(stream, status: 0, trailers, endStream: true, contentLength: null, output);
+        EndResponse(stream, output);
+    }
+
+    /// <summary>Our END_STREAM went out: the response is complete (§8.1).</summary>
+    private void EndResponse(Http2Stream stream, IBufferWriter<byte> output)
+    {
+        stream.EndAfterPending = false;
+        if (stream.State == Http2StreamState.HalfClosedRemote)
+        {
+            CloseStream(stream);
+            _events.Enqueue(new StreamCompleted(stream.Id));
+            return;
+        }
+        // §8.1: a complete response before the whole request: RST_STREAM(NO_ERROR) tells the client to stop sending.
+        Http2FrameWriter.WriteRstStream(output, stream.Id, Http2ErrorCode.NoError);
+        _recentlyClosed.Add(stream.Id, resetByUs: true);
+        CloseStream(stream);
+        _events.Enqueue(new StreamCompleted(stream.Id));
+    }
+
+    /// <summary>Encodes a response (or trailer, when <paramref name="status"/> is 0) header block and writes it as HEADERS + CONTINUATION.</summary>
+    private void WriteHeaderBlock(Http2Stream stream, int status, IReadOnlyList<HeaderField> headers, bool endStream, int? contentLength, IBufferWriter<byte> output)
+    {
+        var block = _headerScratch;
+        block.ResetWrittenCount();
+        _encoder.BeginBlock(block);
+        if (status != 0) _encoder.EncodeStatus(status, block);
+        var hasLength = false;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var name = headers[i].Name.Span;
+            // RFC 9113 §8.2.2: connection-specific fields do not exist in HTTP/2; an application written for
+            // HTTP/1.1 may still set them.
+            if (IsConnectionSpecific(name)) continue;
+            if (name.SequenceEqual("content-length"u8)) hasLength = true;
+            if (ContainsUpper(name))
+            {
+                // §8.2.1: field names are lower case on the wire.
+                var lowered = new byte[name.Length];
+                System.Text.Ascii.ToLower(name, lowered, out _);
+                _encoder.Encode(lowered, headers[i].Value.Span, IsSensitive(lowered), block);
+                continue;
+            }
+            _encoder.Encode(name, headers[i].Value.Span, IsSensitive(name), block);
+        }
+        if (contentLength is { } length && !hasLength)
+        {
+            Span<byte> digits = stackalloc byte[11];
+            length.TryFormat(digits, out var count, provider: CultureInfo.InvariantCulture);
+            _encoder.Encode("content-length"u8, digits[..count], sensitive: false, block);
+        }
+        Http2FrameWriter.WriteHeaders(output, stream.Id, block.WrittenSpan, endStream, _peerMaxFrameSize);
+    }
+
+    private static bool IsConnectionSpecific(ReadOnlySpan<byte> name) =>
+        System.Text.Ascii.EqualsIgnoreCase(name, "connection"u8) || System.Text.Ascii.EqualsIgnoreCase(name, "keep-alive"u8)
+        || System.Text.Ascii.EqualsIgnoreCase(name, "proxy-connection"u8) || System.Text.Ascii.EqualsIgnoreCase(name, "transfer-encoding"u8)
+        || System.Text.Ascii.EqualsIgnoreCase(name, "upgrade"u8);
+
+    private static bool IsSensitive(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("set-cookie"u8) || name.SequenceEqual("authorization"u8) || name.SequenceEqual("cookie"u8)
+        || name.SequenceEqual("proxy-authorization"u8);
+
+    private static bool ContainsUpper(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b is >= (byte)'A' and <= (byte)'Z') return true;
+        }
+        return false;
+    }
+}

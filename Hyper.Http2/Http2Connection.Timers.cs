@@ -1,0 +1,134 @@
+using System.Buffers;
+using Hyper.Core.Protocols;
+using Hyper.Http2.Frames;
+
+namespace Hyper.Http2;
+
+// Deadlines and shutdown: the preface and header-block timeouts (H2-12), the idle timeout, the minimum response
+// rate while data waits on the peer's window (H2-01, H2-10), and the two-step GOAWAY of RFC 9113 §6.8.
+public sealed partial class Http2Connection
+{
+    // An opaque value the client echoes in its PING ACK; distinct from anything it could have sent us first.
+    private const ulong ShutdownPingPayload = 0x4879_7065_7253_6875; // "HyperShu"
+
+    private long _idleSince;
+    private bool _goAwaySent;
+    private bool _finalGoAwaySent;
+    private long _shutdownPingAt = long.MaxValue;
+    private long _stallStartedAt = long.MaxValue;
+    private long _stallSent;
+
+    public long NextDeadline
+    {
+        get
+        {
+            if (_shouldClose || !_started) return long.MaxValue;
+            var deadline = long.MaxValue;
+            var headersTimeout = _settings.RequestHeadersTimeout;
+            if (headersTimeout > TimeSpan.Zero)
+            {
+                if (!_prefaceReceived) deadline = MonotonicTime.After(_startedAt, headersTimeout);
+                if (_blockStreamId != 0) deadline = Math.Min(deadline, MonotonicTime.After(_blockStartedAt, headersTimeout));
+            }
+            if (_openStreams == 0 && _handlersRunning == 0 && _settings.KeepAliveTimeout > TimeSpan.Zero)
+                deadline = Math.Min(deadline, MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout));
+            if (_shutdownPingAt != long.MaxValue)
+                deadline = Math.Min(deadline, MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout));
+            if (_totalPending > 0 && _settings.MinResponseRate > 0) deadline = Math.Min(deadline, StallDeadline());
+            return deadline;
+        }
+    }
+
+    public void OnTimer(long now, IBufferWriter<byte> output)
+    {
+        if (_shouldClose) return;
+        _lastEventAt = now;
+        var headersTimeout = _settings.RequestHeadersTimeout;
+        if (headersTimeout > TimeSpan.Zero)
+        {
+            if (!_prefaceReceived && now >= MonotonicTime.After(_startedAt, headersTimeout))
+            {
+                ConnectionError(Http2ErrorCode.ProtocolError, "no connection preface in time", output);
+                return;
+            }
+            if (_blockStreamId != 0 && now >= MonotonicTime.After(_blockStartedAt, headersTimeout))
+            {
+                ConnectionError(Http2ErrorCode.EnhanceYourCalm, "header block not completed in time", output); // H2-12 (c)
+                return;
+            }
+        }
+        if (_openStreams == 0 && _handlersRunning == 0 && _settings.KeepAliveTimeout > TimeSpan.Zero
+            && now >= MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout))
+        {
+            ConnectionError(Http2ErrorCode.NoError, "idle", output);
+            return;
+        }
+        if (_shutdownPingAt != long.MaxValue && now >= MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout))
+            OnShutdownPingAcknowledged(output);
+        if (_totalPending > 0 && _settings.MinResponseRate > 0 && now >= StallDeadline())
+        {
+            // The peer keeps its window (nearly) shut while responses wait: whatever its WINDOW_UPDATEs say, the
+            // data is not leaving at the minimum rate (H2-01 Data Dribble, H2-10 window-0 stall).
+            ConnectionError(Http2ErrorCode.EnhanceYourCalm, "responses held by the flow-control window below the minimum rate", output);
+        }
+    }
+
+    private void StartStall(long now)
+    {
+        _stallStartedAt = now;
+        _stallSent = 0;
+    }
+
+    /// <summary>When the bytes that left since data started waiting fall behind min_response_rate after the grace period.</summary>
+    private long StallDeadline()
+    {
+        var allowed = _settings.MinResponseRateGrace + TimeSpan.FromSeconds((_stallSent + 1) / _settings.MinResponseRate);
+        return MonotonicTime.After(_stallStartedAt, allowed);
+    }
+
+    /// <summary>
+    /// Graceful shutdown, RFC 9113 §6.8: a GOAWAY with the largest stream id and a PING first, so requests already
+    /// on the wire are not lost; when the PING returns (or after a timeout), the final GOAWAY names the last stream
+    /// really accepted. The connection closes once the streams in flight are done.
+    /// </summary>
+    public void BeginShutdown(long now, IBufferWriter<byte> output)
+    {
+        if (_shouldClose || _goAwaySent) return;
+        Start(now, output);
+        BeginGracefulGoAway(now, output, immediateFinal: false);
+    }
+
+    private void BeginGracefulGoAway(long now, IBufferWriter<byte> output, bool immediateFinal)
+    {
+        if (_goAwaySent) return;
+        _goAwaySent = true;
+        if (immediateFinal || !_prefaceReceived)
+        {
+            SendFinalGoAway(output);
+            return;
+        }
+        Http2FrameWriter.WriteGoAway(output, int.MaxValue, Http2ErrorCode.NoError);
+        Http2FrameWriter.WritePing(output, ShutdownPingPayload, ack: false);
+        _shutdownPingAt = now;
+    }
+
+    private void OnShutdownPingAcknowledged(IBufferWriter<byte> output)
+    {
+        if (_shutdownPingAt == long.MaxValue) return;
+        _shutdownPingAt = long.MaxValue;
+        SendFinalGoAway(output);
+    }
+
+    private void SendFinalGoAway(IBufferWriter<byte> output)
+    {
+        if (_finalGoAwaySent) return;
+        _finalGoAwaySent = true;
+        Http2FrameWriter.WriteGoAway(output, _lastStreamId, Http2ErrorCode.NoError);
+        MaybeFinishShutdown(output);
+    }
+
+    private void MaybeFinishShutdown(IBufferWriter<byte> output)
+    {
+        if ((_finalGoAwaySent || _peerSentGoAway) && _openStreams == 0 && _handlersRunning == 0) _shouldClose = true;
+    }
+}

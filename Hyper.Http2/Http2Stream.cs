@@ -1,0 +1,54 @@
+using Hyper.Core.Application;
+
+namespace Hyper.Http2;
+
+/// <summary>
+/// The protocol's view of one stream: its RFC 9113 §5.1 state, both flow-control windows, the request body
+/// accounting, and response bytes waiting for window. The application's view is Core's HttpStream.
+/// </summary>
+internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
+{
+    public int Id { get; } = id;
+    public Http2StreamState State { get; set; } = Http2StreamState.Open;
+
+    /// <summary>The request handler is running: the stream still counts against concurrency even once closed (H2-11).</summary>
+    public bool HandlerRunning { get; set; }
+
+    /// <summary>The peer's window for our DATA on this stream (§6.9.1); may go negative after a SETTINGS change (§6.9.2).</summary>
+    public long SendWindow { get; set; } = sendWindow;
+
+    /// <summary>Request DATA the peer may still send on this stream before we reopen the window.</summary>
+    public int ReceiveWindow { get; set; } = receiveWindow;
+
+    /// <summary>Body bytes received and not yet taken by the application (they hold the window shut).</summary>
+    public long Unconsumed { get; set; }
+
+    /// <summary>Bytes taken by the application but not yet returned to the peer with WINDOW_UPDATE.</summary>
+    public int ConsumedNotUpdated { get; set; }
+
+    public long? ContentLength { get; set; }
+    public long ReceivedBodyBytes { get; set; }
+    public bool IsHead { get; set; }
+    public bool ExpectsContinue { get; set; }
+    public bool ContinueSent { get; set; }
+
+    /// <summary>The application started its response (HEADERS went out).</summary>
+    public bool ResponseStarted { get; set; }
+
+    public ResponseBuffer Pending { get; } = new();
+
+    /// <summary>END_STREAM goes out once <see cref="Pending"/> has drained.</summary>
+    public bool EndAfterPending { get; set; }
+
+    /// <summary>Trailers to send (with END_STREAM) once <see cref="Pending"/> has drained.</summary>
+    public IReadOnlyList<HeaderField>? PendingTrailers { get; set; }
+
+    /// <summary>The stream layer was told to wait for room: a <c>StreamWritable</c> is owed when the buffer drains.</summary>
+    public bool WriterWaiting { get; set; }
+
+    /// <summary>In the connection's queue of streams with pending DATA.</summary>
+    public bool Queued { get; set; }
+
+    public bool ReceivingClosed => State is Http2StreamState.HalfClosedRemote or Http2StreamState.Closed;
+    public bool SendingClosed => State is Http2StreamState.HalfClosedLocal or Http2StreamState.Closed;
+}
