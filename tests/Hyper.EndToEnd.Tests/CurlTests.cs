@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace Hyper.EndToEnd.Tests;
@@ -121,33 +120,9 @@ public sealed class CurlTests : IDisposable
         return (path, content);
     }
 
-    private sealed record CurlResult(int ExitCode, string Stdout, string Stderr);
-
-    private static async Task<CurlResult> RunCurlAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("curl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--max-time");
-        start.ArgumentList.Add(((int)CurlTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("curl did not start (CI installs it; locally: apt-get install -y curl)");
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(CurlTimeout + TimeSpan.FromSeconds(5));
-            return new CurlResult(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill();
-        }
-    }
+    private static Task<ExternalTool.Result> RunCurlAsync(params string[] arguments) =>
+        ExternalTool.RunAsync("curl", CurlTimeout + TimeSpan.FromSeconds(5),
+            ["--max-time", ((int)CurlTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments]);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -54,7 +54,7 @@ public sealed class TestServer : IAsyncDisposable
         options = (configure?.Invoke(options) ?? options).Validate();
         var backend = CreateBackend(backendName);
         var log = new RecordingAccessLog();
-        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, TestLoggerFactory.Create(), tls?.Invoke(options));
+        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options), new Hyper.Http2.Http2ProtocolFactory(options)], log, TestLoggerFactory.Create(), tls?.Invoke(options));
         var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         var started = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));
