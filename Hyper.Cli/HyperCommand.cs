@@ -68,6 +68,7 @@ internal sealed class HyperCommand
             if (binding.Off is not null) Root.Options.Add(binding.Off);
         }
         Root.Options.Add(set);
+        Root.Subcommands.Add(DevCertCommand.Create());
         // The default prints the entry assembly's version, which is the test host's under a test runner.
         foreach (var version in Root.Options.OfType<VersionOption>()) version.Action = new PrintVersion();
         Root.SetAction(RunAsync);

@@ -43,7 +43,17 @@ internal sealed class ServerComposition(TextWriter error)
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
         // HyperServer logs "Running on http://host:port (CTRL + C to quit)" per bound endpoint once it listens.
-        return await container.Resolve<HyperServer>().RunAsync(shutdown.Token);
+        HyperServer server;
+        try
+        {
+            server = container.Resolve<HyperServer>();
+        }
+        catch (DependencyResolutionException e) when (StartupError(e) is { } message)
+        {
+            // A certificate that does not load or a TLS value only its module can check: one line, like any bad option.
+            return UsageError(message);
+        }
+        return await server.RunAsync(shutdown.Token);
     }
 
     internal static IContainer BuildContainer(HyperOptions options, AsgiApplication app, LoggingResources logging)
@@ -59,6 +69,7 @@ internal sealed class ServerComposition(TextWriter error)
         builder.RegisterModule<StructuredBackendModule>();
         builder.RegisterModule<SingleThreadLoopBackendModule>();
         builder.RegisterModule<Http11Module>();
+        builder.RegisterModule<Hyper.Transport.Tls.TlsModule>();
         builder.RegisterModule<Http2Module>();
         return builder.Build();
     }
@@ -73,6 +84,15 @@ internal sealed class ServerComposition(TextWriter error)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    private static string? StartupError(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is OptionsValidationException or Hyper.Transport.Tls.TlsCertificateException) return inner.Message;
+        }
+        return null;
+    }
 
     private int UsageError(string message)
     {

@@ -11,4 +11,6 @@ internal enum Http11ReadState
     BodyComplete,
     /// <summary>The request was refused; nothing more is parsed and the connection closes after the answer.</summary>
     Rejected,
+    /// <summary>The connection switched protocols (101): every later byte belongs to the new protocol.</summary>
+    Upgraded,
 }

@@ -262,11 +262,13 @@ public sealed partial class Http2Connection
             return;
         }
         if (IsIdle(header.StreamId)) throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "WINDOW_UPDATE on an idle stream");
-        // Both stream-level faults are allowed as connection errors, which MadeYouReset cannot exploit (H2-13).
+        // Allowed as a connection error, which MadeYouReset cannot exploit (H2-13).
         if (increment == 0) throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "WINDOW_UPDATE of 0 on a stream");
         if (!_streams.TryGetValue(header.StreamId, out var stream) || stream.State == Http2StreamState.Closed) return;
         stream.SendWindow += increment;
-        if (stream.SendWindow > int.MaxValue) throw new Http2ConnectionException(Http2ErrorCode.FlowControlError, "stream window above 2^31-1");
+        // §6.9.1: a stream error. h2spec (http2/6.9.1/3) accepts only RST_STREAM here, so this one stays a stream
+        // error; the reset stream keeps its handler slot and costs a glitch, which bounds MadeYouReset (H2-13).
+        if (stream.SendWindow > int.MaxValue) throw new Http2StreamException(stream.Id, Http2ErrorCode.FlowControlError, "stream window above 2^31-1");
         Enqueue(stream);
     }
 

@@ -102,8 +102,9 @@ public sealed partial class Http2Connection
             throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "stream id lower than a previous one");
         }
         _lastStreamId = streamId;
-        // §6.8: after GOAWAY, streams above its last id are ignored.
-        if (_goAwaySent) return;
+        // §6.8: after the final GOAWAY, streams above its last id are ignored. The first GOAWAY of a graceful
+        // shutdown names 2^31-1, so requests already in flight when it was sent are still served.
+        if (_finalGoAwaySent) return;
         if (_blockSelfDependent)
         {
             ResetUnopened(streamId, Http2ErrorCode.ProtocolError, now, output);

@@ -14,12 +14,16 @@ public sealed partial class Http2Connection
     // H2-01: below this much usable window a DATA frame is not worth its header (Data Dribble).
     private const int MinDataFrame = 1024;
 
+    // The time of the command or frame being handled, for the glitch bucket on the output side.
+    private long _outputNow;
+
     private readonly ArrayBufferWriter<byte> _headerScratch = new(1024);
     private readonly Queue<Http2Stream> _writeQueue = new();
     private long _totalPending;
 
     public void StartResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
     {
+        _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
         stream.ResponseStarted = true;
         WriteHeaderBlock(stream, status, headers, endStream, contentLength: null, output);
@@ -28,6 +32,7 @@ public sealed partial class Http2Connection
 
     public void SendCompleteResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
     {
+        _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
         stream.ResponseStarted = true;
         var bodyAllowed = status is >= 200 and not 204 and not 304;
@@ -43,6 +48,7 @@ public sealed partial class Http2Connection
 
     public void SendBody(int streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
     {
+        _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
         // RFC 9110 §9.3.2: a response to HEAD carries no content.
         if (stream.IsHead) data = default;
@@ -51,6 +57,7 @@ public sealed partial class Http2Connection
 
     public void SendTrailers(int streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
     {
+        _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
         if (!stream.Pending.IsEmpty)
         {
@@ -127,6 +134,7 @@ public sealed partial class Http2Connection
 
     private void SendData(Http2Stream stream, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
     {
+        _outputNow = now;
         if (stream.Pending.IsEmpty)
         {
             // The common case: nothing queued and room in both windows; frames go straight out, no copy.
@@ -170,8 +178,7 @@ public sealed partial class Http2Connection
                 }
                 return written;
             }
-            // H2-01: wait for a useful window rather than dribble.
-            if (window < Math.Min(remaining, MinDataFrame)) return written;
+            if (!MayWrite(window, remaining)) return written;
             var size = (int)Math.Min(Math.Min(remaining, window), _peerMaxFrameSize);
             var last = size == remaining && endStream;
             Http2FrameWriter.WriteData(output, stream.Id, data.Slice(written, size), last);
@@ -186,6 +193,19 @@ public sealed partial class Http2Connection
         }
     }
 
+    /// <summary>
+    /// H2-01 Data Dribble: a window smaller than min(remaining, 1 KiB) makes a frame not worth its header. Such tiny
+    /// frames still go out (RFC 9113 §6.9.1 lets the peer keep the window small, and h2spec checks that a 1-octet
+    /// window gets a 1-octet frame), but each costs a token of the glitch bucket; once it is empty the data waits for
+    /// a useful window, and the minimum response rate reaps the stream if none comes.
+    /// </summary>
+    private bool MayWrite(long window, long remaining)
+    {
+        if (window <= 0) return false;
+        if (window >= Math.Min(remaining, MinDataFrame)) return true;
+        return _glitches.TryTake(_outputNow);
+    }
+
     private void Enqueue(Http2Stream stream)
     {
         if (stream.Queued || stream.Pending.IsEmpty && !stream.EndAfterPending && stream.PendingTrailers is null) return;
@@ -196,6 +216,7 @@ public sealed partial class Http2Connection
     /// <summary>Moves queued DATA out as far as the windows allow; called after every frame batch and command.</summary>
     private void FlushPendingData(long now, IBufferWriter<byte> output)
     {
+        _outputNow = now;
         var rounds = _writeQueue.Count;
         var chunk = ArrayPool<byte>.Shared.Rent(Math.Min(_peerMaxFrameSize, 64 * 1024));
         try
@@ -206,7 +227,7 @@ public sealed partial class Http2Connection
                 if (stream.State == Http2StreamState.Closed || stream.SendingClosed) continue;
                 var window = Math.Min(_sendWindow, stream.SendWindow);
                 var pending = stream.Pending.Length;
-                if (pending > 0 && window >= Math.Min(pending, MinDataFrame))
+                if (pending > 0 && MayWrite(window, pending))
                 {
                     var size = (int)Math.Min(Math.Min(pending, window), chunk.Length);
                     stream.Pending.Drain(chunk.AsSpan(0, size));
@@ -236,7 +257,8 @@ public sealed partial class Http2Connection
                 {
                     Enqueue(stream);
                     // Another round only if this one could make progress on the connection window.
-                    if (_sendWindow > 0 && stream.SendWindow >= Math.Min(stream.Pending.Length, MinDataFrame)) rounds = Math.Max(rounds, 1);
+                    if (_sendWindow >= Math.Min(stream.Pending.Length, MinDataFrame) && stream.SendWindow >= Math.Min(stream.Pending.Length, MinDataFrame))
+                        rounds = Math.Max(rounds, 1);
                 }
             }
         }

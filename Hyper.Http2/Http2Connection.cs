@@ -105,6 +105,10 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
                 // RFC 9113 §4.2: a frame larger than our SETTINGS_MAX_FRAME_SIZE is a FRAME_SIZE_ERROR.
                 if (header.Length > _limits.MaxInboundFrameSize)
                     throw new Http2ConnectionException(Http2ErrorCode.FrameSizeError, $"frame of {header.Length} bytes exceeds SETTINGS_MAX_FRAME_SIZE");
+                // H2-12: a CONTINUATION that cannot fit the header block is refused on its frame header, before its
+                // payload is waited for, so a flood never makes us hold more than the block limit plus one header.
+                if (header.Type == Http2FrameType.Continuation && _blockStreamId != 0 && _receiveBuffer.Length + header.Length > 2 * _limits.MaxHeaderListSize)
+                    throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, "header block too large");
                 if (buffer.Length < Http2FrameHeader.Size + header.Length) break;
                 var payload = buffer.Slice(Http2FrameHeader.Size, header.Length);
                 ProcessFrame(header, payload, now, output);

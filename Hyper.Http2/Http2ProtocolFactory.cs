@@ -3,8 +3,11 @@ using Hyper.Core.Protocols;
 
 namespace Hyper.Http2;
 
-/// <summary>Creates an <see cref="Http2Connection"/> for each connection that negotiated <c>h2</c> or sent the h2c preface.</summary>
-public sealed class Http2ProtocolFactory(Http2ConnectionSettings settings) : IStreamProtocolFactory
+/// <summary>
+/// Creates an <see cref="Http2Connection"/> for each connection that negotiated <c>h2</c>, sent the h2c preface, or
+/// upgraded from HTTP/1.1 with <c>Upgrade: h2c</c>.
+/// </summary>
+public sealed class Http2ProtocolFactory(Http2ConnectionSettings settings) : IUpgradeTargetFactory
 {
     public const string AlpnId = "h2";
 
@@ -16,5 +19,13 @@ public sealed class Http2ProtocolFactory(Http2ConnectionSettings settings) : ISt
 
     public Http2ConnectionSettings Settings => settings;
 
+    public string UpgradeToken => "h2c";
+
     public IStreamProtocol Create(ConnectionInfo connection) => new Http2Connection(settings, connection);
+
+    public IStreamProtocol? CreateUpgraded(ConnectionInfo connection, RequestHead request, ReadOnlySpan<byte> upgradeSettings, long now, System.Buffers.IBufferWriter<byte> output)
+    {
+        var protocol = new Http2Connection(settings, connection);
+        return protocol.StartUpgraded(request, upgradeSettings, now, output) ? protocol : null;
+    }
 }

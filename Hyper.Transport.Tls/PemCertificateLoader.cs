@@ -33,7 +33,7 @@ internal static class PemCertificateLoader
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new TlsCertificateException($"{entry.CertFile} / {entry.KeyFile}: {ex.Message}", ex);
+            throw new TlsCertificateException($"certfile {entry.CertFile} / keyfile {entry.KeyFile}: {ex.Message}", ex);
         }
     }
 

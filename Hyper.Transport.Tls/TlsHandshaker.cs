@@ -25,7 +25,7 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
     private readonly ClientCertificateValidator? _clientValidator;
     private readonly CipherSuitesPolicy? _cipherPolicy;
     private readonly SslProtocols _protocols;
-    private (IReadOnlyList<string> Given, List<SslApplicationProtocol> Offered)? _alpn;
+    private AlpnChoice? _alpn;
     private int _pending;
 
     /// <summary>Loads the certificates (a startup error when they do not load) and starts watching them.</summary>
@@ -66,25 +66,32 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
     public async ValueTask<SecureConnection?> HandshakeAsync(ITransportConnection transport, IReadOnlyList<string> applicationProtocols, CancellationToken cancellationToken)
     {
         if (_store is null) throw new InvalidOperationException("TLS is not configured: no certificate.");
+        if (Interlocked.Increment(ref _pending) > _options.MaxConcurrentHandshakes)
+        {
+            Interlocked.Decrement(ref _pending);
+            _logger.LogDebug("Refused a TLS connection from {Remote}: {Max} handshakes already in progress",
+                transport.RemoteEndPoint, _options.MaxConcurrentHandshakes);
+            transport.Abort();
+            await CloseAsync(transport);
+            return null;
+        }
+        (SecureConnection? Established, bool Abort) outcome;
         try
         {
-            if (Interlocked.Increment(ref _pending) > _options.MaxConcurrentHandshakes)
-            {
-                _logger.LogDebug("Refused a TLS connection from {Remote}: {Max} handshakes already in progress",
-                    transport.RemoteEndPoint, _options.MaxConcurrentHandshakes);
-                transport.Abort();
-                await CloseAsync(transport);
-                return null;
-            }
-            return await AuthenticateAsync(transport, applicationProtocols, cancellationToken);
+            outcome = await AuthenticateAsync(transport, applicationProtocols, cancellationToken);
         }
         finally
         {
+            // The handshake slot is free as soon as the handshake is over, before the (lingering) close below.
             Interlocked.Decrement(ref _pending);
         }
+        if (outcome.Established is not null) return outcome.Established;
+        if (outcome.Abort) transport.Abort();
+        await CloseAsync(transport);
+        return null;
     }
 
-    private async ValueTask<SecureConnection?> AuthenticateAsync(ITransportConnection transport, IReadOnlyList<string> applicationProtocols, CancellationToken cancellationToken)
+    private async ValueTask<(SecureConnection? Established, bool Abort)> AuthenticateAsync(ITransportConnection transport, IReadOnlyList<string> applicationProtocols, CancellationToken cancellationToken)
     {
         var handshake = new Handshake(this, _store!.Current, OfferedAlpn(applicationProtocols));
         var ssl = new SslStream(new DuplexPipeStream(transport.Transport), leaveInnerStreamOpen: true);
@@ -103,9 +110,8 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
             else if (!cancellationToken.IsCancellationRequested)
                 _logger.LogDebug("TLS handshake with {Remote} failed: {Reason}", transport.RemoteEndPoint, handshake.ClientError ?? ex.Message);
             await ssl.DisposeAsync();
-            if (timeout.IsCancellationRequested || cancellationToken.IsCancellationRequested) transport.Abort();
-            await CloseAsync(transport);
-            return null;
+            // A stalled or cancelled peer gets a reset; a failed one a normal close, after the alert SslStream sent.
+            return (null, timeout.IsCancellationRequested || cancellationToken.IsCancellationRequested);
         }
         var negotiated = ssl.NegotiatedApplicationProtocol;
         var info = new TlsInfo(
@@ -118,16 +124,16 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
         {
             ServerCertificate = handshake.Certificate?.Leaf,
         };
-        return new SecureConnection(new TlsConnection(transport, ssl, _time), info);
+        return (new SecureConnection(new TlsConnection(transport, ssl, _time), info), false);
     }
 
     // Hyper's order (alpn_protocols) over the ids the server has protocols for; HyperServer passes the same list
     // every time, so the result is kept for it.
     private List<SslApplicationProtocol> OfferedAlpn(IReadOnlyList<string> given)
     {
-        if (_alpn is { } cached && ReferenceEquals(cached.Given, given)) return cached.Offered;
+        if (Volatile.Read(ref _alpn) is { } cached && ReferenceEquals(cached.Given, given)) return cached.Offered;
         var offered = _options.AlpnProtocols.Where(given.Contains).Select(id => new SslApplicationProtocol(id)).ToList();
-        _alpn = (given, offered);
+        Volatile.Write(ref _alpn, new AlpnChoice(given, offered));
         return offered;
     }
 
@@ -139,6 +145,9 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
     }
 
     public void Dispose() => _store?.Dispose();
+
+    // One object, so a handshake never sees the list of one call with the offer of another.
+    private sealed record AlpnChoice(IReadOnlyList<string> Given, List<SslApplicationProtocol> Offered);
 
     /// <summary>One handshake's choices and what it learnt about the client.</summary>
     private sealed class Handshake(TlsHandshaker owner, CertificateSet certificates, List<SslApplicationProtocol> alpn)

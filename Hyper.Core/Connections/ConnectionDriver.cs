@@ -34,15 +34,15 @@ public sealed partial class ConnectionDriver
 {
     private readonly ServerContext _server;
     private readonly ITransportConnection _transport;
-    private readonly IStreamProtocol _protocol;
+    private IStreamProtocol _protocol;
     private readonly ConnectionInfo _info;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<HeaderField> _responseHeaders = new(16);
-    private readonly IMultiplexedStreamProtocol? _multiplexed;
-    private readonly Dictionary<int, HttpStream>? _streams;
-    private readonly List<HttpStream>? _starting;
+    private IMultiplexedStreamProtocol? _multiplexed;
+    private Dictionary<int, HttpStream>? _streams;
+    private List<HttpStream>? _starting;
     private ITimer? _timer;
     private long _armedDeadline = long.MaxValue;
     private HttpStream? _current;
@@ -65,6 +65,13 @@ public sealed partial class ConnectionDriver
         _info = info;
         _reader = transport.Transport.Input;
         _writer = transport.Transport.Output;
+        UseProtocol(protocol);
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_protocol))]
+    private void UseProtocol(IStreamProtocol protocol)
+    {
+        _protocol = protocol;
         _multiplexed = protocol as IMultiplexedStreamProtocol;
         if (_multiplexed is not null)
         {
@@ -101,11 +108,10 @@ public sealed partial class ConnectionDriver
         try
         {
             using var registration = cancellationToken.Register(static d => ((ConnectionDriver)d!).Abort(), this);
-            while (_multiplexed is not null)
-            {
-                if (_abort || _protocol.ShouldClose || !await PumpAsync()) break;
-            }
-            while (_multiplexed is null)
+            // One loop for both kinds: a one-at-a-time protocol leaves a request in _pendingRun to run inline; a
+            // multiplexed one never does (its requests run as tasks), so for it this is just the reader loop. A
+            // connection can change kind in the middle (Upgrade: h2c).
+            while (true)
             {
                 if (_pendingRun is { } stream)
                 {
@@ -222,6 +228,10 @@ public sealed partial class ConnectionDriver
             }
             switch (protocolEvent)
             {
+                case RequestReceived received when TryUpgrade(received):
+                    // The rest of this batch belongs to the new protocol's dispatch.
+                    DispatchEvents();
+                    return;
                 case RequestReceived received:
                     var spare = _spareStream;
                     _spareStream = null;

@@ -23,7 +23,8 @@ public sealed class CoreModule : Module
             if (!c.IsRegisteredWithKey<IServerBackend>(options.WorkerClass))
                 throw new OptionsValidationException("worker_class", $"unknown backend '{options.WorkerClass}'");
             return new HyperServer(options, c.Resolve<AsgiApplication>(), c.ResolveKeyed<IServerBackend>(options.WorkerClass),
-                c.Resolve<IEnumerable<IStreamProtocolFactory>>(), c.Resolve<IAccessLog>(), c.Resolve<ILoggerFactory>());
+                c.Resolve<IEnumerable<IStreamProtocolFactory>>(), c.Resolve<IAccessLog>(), c.Resolve<ILoggerFactory>(),
+                c.ResolveOptional<Transport.ITlsHandshaker>());
         }).AsSelf().SingleInstance();
     }
 }

@@ -68,7 +68,10 @@ public sealed class HyperServer
 
     private async Task<int> ServeAsync(CancellationToken shutdown)
     {
-        var server = new ServerContext(_options, _app, _accessLog, _logger, _backend.Time);
+        var server = new ServerContext(_options, _app, _accessLog, _logger, _backend.Time)
+        {
+            H2cUpgrade = _options.Http2.AllowH2cUpgrade ? _http2 as IUpgradeTargetFactory : null,
+        };
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
         try
         {

@@ -37,4 +37,7 @@ public sealed class ServerContext
     public Dictionary<string, object?> LifespanState { get; } = new();
 
     public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
+
+    /// <summary>The protocol an HTTP/1.1 request may switch to with <c>Upgrade: h2c</c> on a cleartext connection, if allowed (H2-16).</summary>
+    public Protocols.IUpgradeTargetFactory? H2cUpgrade { get; init; }
 }

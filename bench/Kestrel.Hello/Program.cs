@@ -1,10 +1,20 @@
 // The Kestrel baseline for bench/run.sh: the routes of samples/Hello (/, /json, /echo) with the same bodies and
 // headers, and nothing else in the pipeline (no logging, no Server header), so the comparison is server against
-// server. Bind with --urls http://127.0.0.1:PORT.
+// server. Bind with --urls http://127.0.0.1:PORT, or with --http-port P --h2c-port Q for HTTP/1.1 on P and HTTP/2 with
+// prior knowledge on Q (Kestrel serves h2c only on an HTTP/2-only endpoint; Hyper tells them apart on one port).
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
-builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel(options =>
+{
+    options.AddServerHeader = false;
+    if (builder.Configuration["h2c-port"] is { } h2cPort)
+    {
+        options.Listen(System.Net.IPAddress.Loopback, int.Parse(builder.Configuration["http-port"]!, System.Globalization.CultureInfo.InvariantCulture));
+        options.Listen(System.Net.IPAddress.Loopback, int.Parse(h2cPort, System.Globalization.CultureInfo.InvariantCulture),
+            listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+    }
+});
 var app = builder.Build();
 
 var hello = "Hello, World!"u8.ToArray();

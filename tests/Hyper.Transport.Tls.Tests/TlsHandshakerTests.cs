@@ -98,6 +98,29 @@ public sealed class TlsHandshakerTests : IDisposable
     }
 
     [Fact]
+    public async Task Handshake_CiphersOption_RestrictsTheTls12Suite()
+    {
+        using var handshaker = Create(_tls.Options with { Ciphers = "ECDHE-ECDSA-AES256-GCM-SHA384" });
+
+        var (server, _, error) = await TlsFixture.HandshakeAsync(handshaker, new InMemoryConnection(), _tls.Client(protocols: SslProtocols.Tls12));
+
+        error.Should().BeNull();
+        server!.Info.CipherSuite.Should().Be(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384);
+    }
+
+    [Fact]
+    public async Task Handshake_CiphersClientCannotMeet_Fails()
+    {
+        // An ECDSA certificate cannot serve an RSA-authenticated suite: nothing is left to agree on.
+        using var handshaker = Create(_tls.Options with { Ciphers = "ECDHE-RSA-AES128-GCM-SHA256" });
+
+        var (server, _, error) = await TlsFixture.HandshakeAsync(handshaker, new InMemoryConnection(), _tls.Client(protocols: SslProtocols.Tls12));
+
+        server.Should().BeNull();
+        error.Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task Handshake_SilentClient_DroppedWhenTimeoutPasses()
     {
         var time = new FakeTimeProvider();

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace Hyper.EndToEnd.Tests.Tls;
 
-/// <summary>Hyper's TLS against curl (OpenSSL), with the test CA given by <c>--cacert</c>.</summary>
+/// <summary>Hyper's TLS against curl (OpenSSL, the test CA given by <c>--cacert</c>) and nghttp (h2 over TLS).</summary>
 public sealed class TlsCurlTests : IDisposable
 {
     private readonly TlsMaterial _tls = new();
@@ -18,6 +18,29 @@ public sealed class TlsCurlTests : IDisposable
         exit.Should().Be(0, stderr);
         stdout.Should().Be("Hello, World!");
         stderr.Should().Contain("ALPN").And.Contain("http/1.1");
+    }
+
+    [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Curl_Http2WithCacert_NegotiatesH2(string backend)
+    {
+        await using var server = await TlsTestServer.StartAsync(backend, Apps.Basic, _tls);
+
+        var (exit, stdout, stderr) = await RunCurlAsync("-sS", "--http2", "--cacert", _tls.CaFile, "-w", " %{http_version}", $"https://localhost:{server.Port}/");
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Be("Hello, World! 2");
+    }
+
+    [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Nghttp_OverTls_GetsHelloWithH2(string backend)
+    {
+        await using var server = await TlsTestServer.StartAsync(backend, Apps.Basic, _tls);
+
+        // nghttp does not verify certificates; it checks the h2 side: ALPN, SETTINGS, the stream's frames.
+        var (exit, stdout, stderr) = await RunAsync("nghttp", "-v", $"https://127.0.0.1:{server.Port}/");
+
+        exit.Should().Be(0, stderr);
+        stdout.Should().Contain("The negotiated protocol: h2").And.Contain("Hello, World!");
     }
 
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
@@ -47,12 +70,13 @@ public sealed class TlsCurlTests : IDisposable
         stdout.Should().Contain("client_cert_name=CN=curl");
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunCurlAsync(params string[] arguments)
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunCurlAsync(params string[] arguments) =>
+        RunAsync("curl", [.. arguments, "--max-time", "15"]);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.ArgumentList.Add("--max-time");
-        start.ArgumentList.Add("15");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
