@@ -44,8 +44,11 @@ public sealed partial class Http2Connection
         }
     }
 
-    /// <summary>A stream id above any seen is idle (§5.1): most frames on it are a PROTOCOL_ERROR.</summary>
-    private bool IsIdle(int streamId) => streamId > _lastStreamId;
+    /// <summary>
+    /// A stream id above any opened is idle (§5.1): most frames on it are a PROTOCOL_ERROR. Client streams are odd,
+    /// the ones we promised even (§5.1.1).
+    /// </summary>
+    private bool IsIdle(int streamId) => streamId % 2 == 0 ? streamId >= _nextPushId : streamId > _lastStreamId;
 
     private void OnData(in Http2FrameHeader header, in ReadOnlySequence<byte> payload, long now, IBufferWriter<byte> output)
     {
@@ -216,6 +219,9 @@ public sealed partial class Http2Connection
                 break;
             case Http2SettingsParameter.EnableConnectProtocol:
                 if (value > 1) throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "SETTINGS_ENABLE_CONNECT_PROTOCOL is not 0 or 1");
+                break;
+            case Http2SettingsParameter.MaxConcurrentStreams:
+                _peerMaxConcurrentStreams = (int)Math.Min(value, int.MaxValue);
                 break;
             default:
                 // MAX_CONCURRENT_STREAMS limits only pushes here; MAX_HEADER_LIST_SIZE is advisory; unknown ids are ignored (§6.5.2).

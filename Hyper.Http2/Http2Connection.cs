@@ -205,6 +205,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         {
             stream.State = Http2StreamState.Closed;
             _openStreams--;
+            if (stream.IsPush) _pushedOpen--;
             _recentlyClosed.Add(stream.Id, resetByUs: false);
         }
         _totalPending -= stream.Pending.Length;

@@ -29,6 +29,9 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     public long? ContentLength { get; set; }
     public long ReceivedBodyBytes { get; set; }
     public bool IsHead { get; set; }
+
+    /// <summary>A stream we promised (PUSH_PROMISE): even id, counted against the peer's stream limit.</summary>
+    public bool IsPush { get; set; }
     public bool ExpectsContinue { get; set; }
     public bool ContinueSent { get; set; }
 

@@ -36,3 +36,22 @@ public sealed record HttpDisconnect : AsgiMessage
     public static readonly HttpDisconnect Instance = new();
     public override string Type => "http.disconnect";
 }
+
+/// <summary>
+/// <c>http.response.early_hint</c> (ASGI extension): sends <c>103 Early Hints</c> (RFC 8297) with one <c>Link</c>
+/// field per entry of <see cref="Links"/>, before the final response.
+/// </summary>
+public sealed record HttpResponseEarlyHint(IReadOnlyList<ReadOnlyMemory<byte>> Links) : AsgiMessage
+{
+    public override string Type => "http.response.early_hint";
+}
+
+/// <summary>
+/// <c>http.response.push</c> (ASGI extension): asks the server to push a GET for <see cref="Path"/> (with its query)
+/// with <see cref="Headers"/>. The pushed request runs the application like any other. Ignored where the protocol
+/// or the client does not allow push (HTTP/1.1, SETTINGS_ENABLE_PUSH = 0).
+/// </summary>
+public sealed record HttpResponsePush(string Path, IReadOnlyList<HeaderField> Headers) : AsgiMessage
+{
+    public override string Type => "http.response.push";
+}

@@ -28,4 +28,14 @@ public interface IMultiplexedStreamProtocol : IStreamProtocol
     /// it was reset (Rapid Reset, MadeYouReset: security.md H2-11, H2-13).
     /// </summary>
     void HandlerCompleted(int streamId, IBufferWriter<byte> output);
+
+    /// <summary>True while the peer accepts server push on this connection (HTTP/2 SETTINGS_ENABLE_PUSH).</summary>
+    bool PushAllowed { get; }
+
+    /// <summary>
+    /// Promises <paramref name="request"/> on <paramref name="streamId"/> (HTTP/2 PUSH_PROMISE, RFC 9113 §8.4) and
+    /// queues a <see cref="RequestReceived"/> for the promised stream, whose response the application then produces.
+    /// Returns the promised stream id, or 0 when the push is not possible now (not allowed, limits, stream closing).
+    /// </summary>
+    int Push(int streamId, RequestHead request, long now, IBufferWriter<byte> output);
 }

@@ -13,12 +13,24 @@ namespace Hyper.Core.Streams;
 internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<string, object?>
 {
     private const string Trailers = "http.response.trailers";
-    private static readonly string[] ServerKeys = [Trailers, RequestTaskGroup.ExtensionKey];
+    private const string EarlyHint = "http.response.early_hint";
+    private const string Push = "http.response.push";
+    private static readonly string[] ServerKeys = [Trailers, EarlyHint, RequestTaskGroup.ExtensionKey];
     private static readonly string[] TlsServerKeys = [.. ServerKeys, TlsScopeExtension.Key];
+    private static readonly string[] PushServerKeys = [.. ServerKeys, Push];
+    private static readonly string[] TlsPushServerKeys = [.. TlsServerKeys, Push];
     private Dictionary<string, object?>? _added;
     private TlsScopeExtension? _tls;
 
-    private string[] OwnKeys => stream.Connection.Tls is null ? ServerKeys : TlsServerKeys;
+    // ASGI: an extension is listed only where the server supports it on this connection; push needs an HTTP/2 client
+    // that allows it.
+    private string[] OwnKeys => (stream.Connection.Tls is null, stream.PushAllowed) switch
+    {
+        (true, false) => ServerKeys,
+        (true, true) => PushServerKeys,
+        (false, false) => TlsServerKeys,
+        (false, true) => TlsPushServerKeys,
+    };
 
     public object? this[string key]
     {
@@ -39,7 +51,10 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
     {
         switch (key)
         {
-            case Trailers:
+            case Trailers or EarlyHint:
+                value = null;
+                return true;
+            case Push when stream.PushAllowed:
                 value = null;
                 return true;
             case RequestTaskGroup.ExtensionKey:
@@ -81,5 +96,5 @@ internal sealed class HttpScopeExtensions(HttpStream stream) : IDictionary<strin
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private bool IsServerKey(string key) => key is Trailers or RequestTaskGroup.ExtensionKey || (key == TlsScopeExtension.Key && stream.Connection.Tls is not null);
+    private bool IsServerKey(string key) => Array.IndexOf(OwnKeys, key) >= 0;
 }

@@ -114,6 +114,14 @@ internal sealed partial class HttpStream
                     _bodyBytes += body.Body.Length;
                     break;
 
+                case HttpResponseEarlyHint hint when _state == HttpResponseState.Initial:
+                    SendEarlyHint(hint);
+                    break;
+
+                case HttpResponsePush push when _state < HttpResponseState.Done:
+                    SendPush(push);
+                    break;
+
                 case HttpResponseTrailers trailers when _state == HttpResponseState.AwaitingTrailers:
                     if (trailers.MoreTrailers) throw new NotSupportedException("more_trailers is not supported yet: send all trailers in one message.");
                     protocol.SendTrailers(Id, trailers.Headers, _driver.Now, output);

@@ -33,6 +33,18 @@ public static class Http2Apps
                 await Task.Delay(200);
                 await Apps.RespondAsync(send, 200, "slow");
                 break;
+            case "/hints":
+                await send(new HttpResponseEarlyHint(["</style.css>; rel=preload; as=style"u8.ToArray()]));
+                await Apps.RespondAsync(send, 200, "hinted");
+                break;
+            case "/push":
+                var pushable = http.Extensions.ContainsKey("http.response.push");
+                await send(new HttpResponsePush("/style.css?v=1", [Apps.H("accept", "text/css")]));
+                await Apps.RespondAsync(send, 200, pushable ? "push offered" : "no push");
+                break;
+            case "/style.css":
+                await Apps.RespondAsync(send, 200, $"body{{}} /* {Encoding.ASCII.GetString(http.QueryString.Span)} */", Apps.H("x-pushed-accept", http.Headers.FirstOrDefault(h => h.NameIs("accept"u8)).ValueString ?? ""));
+                break;
             case "/scope":
                 await Apps.RespondAsync(send, 200, $"{http.HttpVersion} {http.Scheme} {http.Method} {http.Path} {Encoding.ASCII.GetString(http.QueryString.Span)}");
                 break;
