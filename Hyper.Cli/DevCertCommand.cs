@@ -46,7 +46,11 @@ internal static class DevCertCommand
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var directory = parse.GetValue(dir) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".hyper", "dev-certs");
+            // GetFolderPath gives "" for a home directory that does not exist yet; HOME is what the user meant then.
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } profile
+                ? profile
+                : Environment.GetEnvironmentVariable("HOME") ?? ".";
+            var directory = Path.GetFullPath(parse.GetValue(dir) ?? Path.Combine(home, ".hyper", "dev-certs"));
             try
             {
                 var result = Ensure(directory, parse.GetValue(force), time ?? TimeProvider.System);
