@@ -131,7 +131,7 @@ public sealed partial class Http2Connection
     private bool TryAdmit(int streamId, long now, IBufferWriter<byte> output)
     {
         var busy = _openStreams >= _limits.MaxConcurrentStreams
-            || _handlersRunning >= _limits.MaxConcurrentStreams
+            || _busySlots >= _limits.MaxConcurrentStreams
             || _streams.Count >= _limits.MaxTrackedStreams;
         if (!busy) return true;
         Http2FrameWriter.WriteRstStream(output, streamId, Http2ErrorCode.RefusedStream);
@@ -170,10 +170,12 @@ public sealed partial class Http2Connection
             IsHead = c.Method == "HEAD",
             ExpectsContinue = c.ExpectsContinue,
             HandlerRunning = true,
+            HoldsSlot = true,
         };
         _streams.Add(streamId, stream);
         _openStreams++;
         _handlersRunning++;
+        _busySlots++;
         _requestCount++;
         if (isConnect)
         {

@@ -147,7 +147,11 @@ public sealed partial class Http2Connection
             data = data[written..];
             if (data.IsEmpty && !endStream) return;
         }
-        if (_totalPending == 0 && !data.IsEmpty) StartStall(now);
+        if (stream.Pending.IsEmpty && !data.IsEmpty)
+        {
+            stream.StallStartedAt = now;
+            stream.StallSent = 0;
+        }
         stream.Pending.Append(data);
         _totalPending += data.Length;
         if (endStream) stream.EndAfterPending = true;
@@ -232,7 +236,8 @@ public sealed partial class Http2Connection
                     var size = (int)Math.Min(Math.Min(pending, window), chunk.Length);
                     stream.Pending.Drain(chunk.AsSpan(0, size));
                     _totalPending -= size;
-                    _stallSent += size;
+                    stream.StallSent += size;
+                    if (stream.Pending.IsEmpty) stream.StallStartedAt = long.MaxValue;
                     var last = stream.Pending.IsEmpty && stream.EndAfterPending && stream.PendingTrailers is null;
                     Http2FrameWriter.WriteData(output, stream.Id, chunk.AsSpan(0, size), last);
                     _sendWindow -= size;
@@ -266,7 +271,6 @@ public sealed partial class Http2Connection
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
-        if (_totalPending == 0) _stallStartedAt = long.MaxValue;
     }
 
     private void WriteTrailers(Http2Stream stream, IReadOnlyList<HeaderField> trailers, IBufferWriter<byte> output)
@@ -280,6 +284,9 @@ public sealed partial class Http2Connection
     private void EndResponse(Http2Stream stream, IBufferWriter<byte> output)
     {
         stream.EndAfterPending = false;
+        // A handler whose response is complete no longer does the work concurrency limits exist for; the client may
+        // open the next stream as soon as it reads END_STREAM, before the handler has formally returned.
+        ReleaseSlot(stream);
         if (stream.State == Http2StreamState.HalfClosedRemote)
         {
             CloseStream(stream);

@@ -19,7 +19,7 @@ public sealed partial class Http2Connection
         // §8.4: only on a client stream that is open or half-closed (remote), and only while the client allows it.
         if (!PushAllowed || !TryGetSendable(streamId, out _) || streamId % 2 == 0) return 0;
         // The peer's SETTINGS_MAX_CONCURRENT_STREAMS bounds the streams we open (§5.1.2); our handler limit too.
-        if (_pushedOpen >= _peerMaxConcurrentStreams || _handlersRunning >= _limits.MaxConcurrentStreams) return 0;
+        if (_pushedOpen >= _peerMaxConcurrentStreams || _busySlots >= _limits.MaxConcurrentStreams) return 0;
         var promisedId = _nextPushId;
         _nextPushId += 2;
 
@@ -46,12 +46,14 @@ public sealed partial class Http2Connection
             // Reserved (local) behaves as half-closed (remote) for us: nothing will arrive, the response goes out.
             State = Http2StreamState.HalfClosedRemote,
             HandlerRunning = true,
+            HoldsSlot = true,
             IsPush = true,
         };
         _streams.Add(promisedId, stream);
         _openStreams++;
         _pushedOpen++;
         _handlersRunning++;
+        _busySlots++;
         _events.Enqueue(new RequestReceived(promisedId, request));
         _events.Enqueue(new RequestBodyEnded(promisedId, null));
         return promisedId;

@@ -15,8 +15,6 @@ public sealed partial class Http2Connection
     private bool _goAwaySent;
     private bool _finalGoAwaySent;
     private long _shutdownPingAt = long.MaxValue;
-    private long _stallStartedAt = long.MaxValue;
-    private long _stallSent;
 
     public long NextDeadline
     {
@@ -34,7 +32,7 @@ public sealed partial class Http2Connection
                 deadline = Math.Min(deadline, MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout));
             if (_shutdownPingAt != long.MaxValue)
                 deadline = Math.Min(deadline, MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout));
-            if (_totalPending > 0 && _settings.MinResponseRate > 0) deadline = Math.Min(deadline, StallDeadline());
+            if (_totalPending > 0 && _settings.MinResponseRate > 0) deadline = Math.Min(deadline, EarliestStallDeadline());
             return deadline;
         }
     }
@@ -65,7 +63,7 @@ public sealed partial class Http2Connection
         }
         if (_shutdownPingAt != long.MaxValue && now >= MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout))
             OnShutdownPingAcknowledged(output);
-        if (_totalPending > 0 && _settings.MinResponseRate > 0 && now >= StallDeadline())
+        if (_totalPending > 0 && _settings.MinResponseRate > 0 && now >= EarliestStallDeadline())
         {
             // The peer keeps its window (nearly) shut while responses wait: whatever its WINDOW_UPDATEs say, the
             // data is not leaving at the minimum rate (H2-01 Data Dribble, H2-10 window-0 stall).
@@ -73,17 +71,20 @@ public sealed partial class Http2Connection
         }
     }
 
-    private void StartStall(long now)
+    /// <summary>
+    /// When the first stream whose response waits on the peer's window falls behind min_response_rate after the
+    /// grace period (per stream, as Kestrel's MinResponseDataRate: many slow streams must not add up to a pass).
+    /// </summary>
+    private long EarliestStallDeadline()
     {
-        _stallStartedAt = now;
-        _stallSent = 0;
-    }
-
-    /// <summary>When the bytes that left since data started waiting fall behind min_response_rate after the grace period.</summary>
-    private long StallDeadline()
-    {
-        var allowed = _settings.MinResponseRateGrace + TimeSpan.FromSeconds((_stallSent + 1) / _settings.MinResponseRate);
-        return MonotonicTime.After(_stallStartedAt, allowed);
+        var earliest = long.MaxValue;
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.StallStartedAt == long.MaxValue) continue;
+            var allowed = _settings.MinResponseRateGrace + TimeSpan.FromSeconds((stream.StallSent + 1) / _settings.MinResponseRate);
+            earliest = Math.Min(earliest, MonotonicTime.After(stream.StallStartedAt, allowed));
+        }
+        return earliest;
     }
 
     /// <summary>

@@ -41,11 +41,13 @@ public sealed partial class Http2Connection
             State = Http2StreamState.HalfClosedRemote,
             IsHead = request.Method == "HEAD",
             HandlerRunning = true,
+            HoldsSlot = true,
         };
         _streams.Add(1, stream);
         _lastStreamId = 1;
         _openStreams++;
         _handlersRunning++;
+        _busySlots++;
         _requestCount++;
         _events.Enqueue(new RequestReceived(1, new RequestHead
         {

@@ -45,6 +45,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
     private int _lastStreamId;
     private int _openStreams;
     private int _handlersRunning;
+    private int _busySlots;
     private int _requestCount;
     private long _startedAt = long.MinValue;
 
@@ -210,6 +211,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         }
         _totalPending -= stream.Pending.Length;
         stream.Pending.Clear();
+        stream.StallStartedAt = long.MaxValue;
         stream.PendingTrailers = null;
         stream.EndAfterPending = false;
         if (!stream.HandlerRunning) Forget(stream);
@@ -234,11 +236,20 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
             throw new Http2ConnectionException(Http2ErrorCode.EnhanceYourCalm, $"too many {what}");
     }
 
+    /// <summary>The stream stops counting against concurrency (its response completed, or its handler returned).</summary>
+    private void ReleaseSlot(Http2Stream stream)
+    {
+        if (!stream.HoldsSlot) return;
+        stream.HoldsSlot = false;
+        _busySlots--;
+    }
+
     public void HandlerCompleted(int streamId, IBufferWriter<byte> output)
     {
         if (!_streams.TryGetValue(streamId, out var stream) || !stream.HandlerRunning) return;
         stream.HandlerRunning = false;
         _handlersRunning--;
+        ReleaseSlot(stream);
         if (stream.State == Http2StreamState.Closed) Forget(stream);
         if (_openStreams == 0 && _handlersRunning == 0) _idleSince = _lastEventAt;
         MaybeFinishShutdown(output);

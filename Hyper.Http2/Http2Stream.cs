@@ -14,6 +14,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     /// <summary>The request handler is running: the stream still counts against concurrency even once closed (H2-11).</summary>
     public bool HandlerRunning { get; set; }
 
+    /// <summary>
+    /// Counts against h2_max_concurrent_streams: from the request until the response completed normally or, for a
+    /// stream that was reset (by either side), until its handler returned (Rapid Reset, MadeYouReset: H2-11, H2-13).
+    /// </summary>
+    public bool HoldsSlot { get; set; }
+
     /// <summary>The peer's window for our DATA on this stream (§6.9.1); may go negative after a SETTINGS change (§6.9.2).</summary>
     public long SendWindow { get; set; } = sendWindow;
 
@@ -39,6 +45,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     public bool ResponseStarted { get; set; }
 
     public ResponseBuffer Pending { get; } = new();
+
+    /// <summary>When response bytes started waiting on the peer's window (long.MaxValue: none waiting).</summary>
+    public long StallStartedAt { get; set; } = long.MaxValue;
+
+    /// <summary>Bytes of this stream that left since <see cref="StallStartedAt"/>.</summary>
+    public long StallSent { get; set; }
 
     /// <summary>END_STREAM goes out once <see cref="Pending"/> has drained.</summary>
     public bool EndAfterPending { get; set; }

@@ -74,6 +74,46 @@ public sealed partial class ConnectionDriver
         ArmTimer();
     }
 
+    private bool _flushScheduled;
+
+    /// <summary>
+    /// Under the gate: flushes now when a lot is unflushed (backpressure), otherwise once the streams that are
+    /// ready to run have written too, so concurrent responses share one send.
+    /// </summary>
+    internal ValueTask FlushSoonLockedAsync()
+    {
+        if (_writer.UnflushedBytes >= FlushNowThreshold) return FlushLockedAsync();
+        if (_writer.UnflushedBytes > 0 && !_flushScheduled)
+        {
+            _flushScheduled = true;
+            Scope.Spawn(_ => FlushScheduledAsync());
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    // Above this much unflushed output a writer flushes (and waits for the client) itself.
+    private const long FlushNowThreshold = 32 * 1024;
+
+    private async Task FlushScheduledAsync()
+    {
+        // Let every continuation already queued (other streams' sends) run and write first.
+        await Task.Yield();
+        await EnterAsync();
+        try
+        {
+            _flushScheduled = false;
+            if (!_abort) await FlushLockedAsync();
+        }
+        catch (Exception ex) when (ex is ClientDisconnectedException or IOException or InvalidOperationException)
+        {
+            // The reader sees the same failure and closes the connection.
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task RunStreamAsync(HttpStream stream)
     {
         try
@@ -99,7 +139,7 @@ public sealed partial class ConnectionDriver
             if (_inputEnded || _abort) return;
             _multiplexed!.HandlerCompleted(stream.Id, _writer);
             DispatchEvents();
-            await FlushLockedAsync();
+            await FlushSoonLockedAsync();
         }
         catch (ClientDisconnectedException) { }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)

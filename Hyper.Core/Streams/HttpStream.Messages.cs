@@ -132,13 +132,19 @@ internal sealed partial class HttpStream
                     throw new UnexpectedMessageException(_state.ToString(), message.Type);
             }
             _driver.DispatchEvents();
-            if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync();
             if (_driver.IsMultiplexed)
             {
+                // Many streams share the connection: their writes leave together in one flush soon after, rather
+                // than one send per response (the flush waits when too much is unflushed: backpressure stays).
+                await _driver.FlushSoonLockedAsync();
                 // Flow control (RFC 9113 §5.2): past the stream's response buffer, send() waits for the peer's window.
                 waitForRoom = PrepareWaitForRoom();
             }
-            else if (_state == HttpResponseState.Done && _driver.IsPumping)
+            else
+            {
+                if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync();
+            }
+            if (!_driver.IsMultiplexed && _state == HttpResponseState.Done && _driver.IsPumping)
             {
                 // A receive() waiting for http.disconnect in another task can return now.
                 _driver.WakeReader();
