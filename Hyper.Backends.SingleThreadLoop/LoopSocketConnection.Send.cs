@@ -42,6 +42,11 @@ internal sealed partial class LoopSocketConnection : IValueTaskSource<bool>
         await reader.CompleteAsync().ConfigureAwait(false);
     }
 
+    private long _bytesSent;
+
+    /// <summary>Bytes the kernel accepted so far; written on the loop, read by the driver's rate timer.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
     /// <summary>Sends every segment; false when the connection failed or was closed.</summary>
     private async ValueTask<bool> SendAsync(ReadOnlySequence<byte> buffer)
     {
@@ -54,6 +59,7 @@ internal sealed partial class LoopSocketConnection : IValueTaskSource<bool>
                 var sent = _socket.Send(remaining.Span, SocketFlags.None, out var error);
                 if (error == SocketError.Success)
                 {
+                    Volatile.Write(ref _bytesSent, _bytesSent + sent);
                     remaining = remaining[sent..];
                     continue;
                 }

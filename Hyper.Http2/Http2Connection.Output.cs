@@ -236,7 +236,9 @@ public sealed partial class Http2Connection
                     var size = (int)Math.Min(Math.Min(pending, window), chunk.Length);
                     stream.Pending.Drain(chunk.AsSpan(0, size));
                     _totalPending -= size;
-                    stream.StallSent += size;
+                    // A frame below the useful size (paid from the glitch bucket) is no progress for the minimum
+                    // response rate: a window dribbled open byte by byte must not keep a stream alive (H2-01, H2-10).
+                    if (size >= Math.Min(pending, MinDataFrame)) stream.StallSent += size;
                     if (stream.Pending.IsEmpty) stream.StallStartedAt = long.MaxValue;
                     var last = stream.Pending.IsEmpty && stream.EndAfterPending && stream.PendingTrailers is null;
                     Http2FrameWriter.WriteData(output, stream.Id, chunk.AsSpan(0, size), last);

@@ -144,12 +144,12 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
                 {
                     if (buffer.IsSingleSegment)
                     {
-                        await _socket.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false);
+                        CountSent(await _socket.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false));
                     }
                     else
                     {
                         foreach (var segment in buffer)
-                            await _socket.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false);
+                            CountSent(await _socket.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false));
                     }
                 }
                 reader.AdvanceTo(buffer.End);
@@ -166,6 +166,13 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
             finally { _sendEnded.TrySetResult(); }
         }
     }
+
+    private long _bytesSent;
+
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    // Only the send loop writes the count; the driver's rate timer reads it from another thread.
+    private void CountSent(int bytes) => Volatile.Write(ref _bytesSent, _bytesSent + bytes);
 
     private void ShutdownSend()
     {

@@ -22,6 +22,7 @@ internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
     // How long close_notify may take to go out before the connection is closed without it.
     private static readonly TimeSpan CloseNotifyTimeout = TimeSpan.FromSeconds(2);
 
+    private long _bytesSent;
     private readonly ITransportConnection _inner;
     private readonly SslStream _ssl;
     private readonly TimeProvider _time;
@@ -48,6 +49,9 @@ internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
         _ = ReceiveLoopAsync();
         _ = SendLoopAsync();
     }
+
+    /// <summary>Plaintext bytes encrypted and handed to the socket transport so far.</summary>
+    public long BytesSent => Volatile.Read(ref _bytesSent);
 
     public IDuplexPipe Transport => this;
     public PipeReader Input => _input.Reader;
@@ -98,7 +102,10 @@ internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
                 var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
                 foreach (var segment in buffer)
+                {
                     await _ssl.WriteAsync(segment);
+                    Volatile.Write(ref _bytesSent, _bytesSent + segment.Length);
+                }
                 reader.AdvanceTo(buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {

@@ -15,7 +15,11 @@ public sealed partial class ConnectionDriver
         switch (protocolEvent)
         {
             case RequestReceived received:
-                var stream = new HttpStream(this, received.StreamId, received.Head);
+                // Finished streams are reused (as HTTP/1.1 reuses its one): the receive/send pair and buffers are per
+                // connection, not per request.
+                var stream = _freeStreams is { Count: > 0 } free && free.Pop() is var spare && spare.TryReuse(received.StreamId, received.Head)
+                    ? spare
+                    : new HttpStream(this, received.StreamId, received.Head);
                 streams[received.StreamId] = stream;
                 // Started after the whole batch is dispatched: a request rejected in the same batch never runs.
                 _starting!.Add(stream);
@@ -75,6 +79,8 @@ public sealed partial class ConnectionDriver
     }
 
     private bool _flushScheduled;
+    private Stack<HttpStream>? _freeStreams;
+    private const int MaxFreeStreams = 16;
 
     /// <summary>
     /// Under the gate: flushes now when a lot is unflushed (backpressure), otherwise once the streams that are
@@ -137,6 +143,7 @@ public sealed partial class ConnectionDriver
         {
             _streams!.Remove(stream.Id);
             if (_inputEnded || _abort) return;
+            if ((_freeStreams ??= new Stack<HttpStream>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
             _multiplexed!.HandlerCompleted(stream.Id, _writer);
             DispatchEvents();
             await FlushSoonLockedAsync();

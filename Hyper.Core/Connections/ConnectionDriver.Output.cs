@@ -47,6 +47,15 @@ public sealed partial class ConnectionDriver
     {
         var options = _server.Options;
         if (options.MinResponseRate <= 0) return await flush;
+        if (_transport.BytesSent >= 0)
+        {
+            // Measured: once the grace period is over, what the client took since the flush blocked must keep up
+            // with the minimum rate, checked every second. How much is queued does not buy time (H2-07: HTTP/2
+            // can queue megabytes for a client that never reads).
+            var watch = new SlowFlushWatch(_writer, _transport, _server.Time, options.MinResponseRate, options.MinResponseRateGrace);
+            using var ticker = _server.Time.CreateTimer(static w => ((SlowFlushWatch)w!).Check(), watch, SlowFlushWatch.Period, SlowFlushWatch.Period);
+            return await flush;
+        }
         var allowed = options.MinResponseRateGrace + TimeSpan.FromSeconds(pendingBytes / options.MinResponseRate);
         using var timer = _server.Time.CreateTimer(static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
         return await flush;

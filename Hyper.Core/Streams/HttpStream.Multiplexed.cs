@@ -10,6 +10,7 @@ internal sealed partial class HttpStream
     private StreamSignal? _inputSignal;
     private StreamSignal? _writableSignal;
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AsgiMessage> ReceiveMultiplexedAsync()
     {
         while (true)

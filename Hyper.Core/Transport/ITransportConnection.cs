@@ -15,6 +15,13 @@ public interface ITransportConnection : IAsyncDisposable
     EndPoint? RemoteEndPoint { get; }
     EndPoint? LocalEndPoint { get; }
 
+    /// <summary>
+    /// Bytes handed to the network so far, or -1 when the transport does not count them. The driver measures the
+    /// minimum response rate with it while a flush is blocked (security.md SL-03, H2-07): what counts is what the
+    /// client really takes, not how much the application queued.
+    /// </summary>
+    long BytesSent => -1;
+
     /// <summary>Closes the connection at once, without flushing (a reset where the platform allows it).</summary>
     void Abort();
 }

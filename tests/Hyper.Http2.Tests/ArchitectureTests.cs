@@ -1,0 +1,28 @@
+using System.Diagnostics;
+using Hyper.Tests.Shared;
+
+namespace Hyper.Http2.Tests;
+
+/// <summary>DESIGN §2.2: the Http2 assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
+public sealed class ArchitectureTests
+{
+    [Fact]
+    public void Http2Assembly_ReferencesNoClockThreadLockTaskOrSocket()
+    {
+        var violations = ProtocolAssemblyScanner.FindViolations(typeof(Http2Connection).Assembly.Location);
+
+        violations.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Scanner_AssemblyUsingClockThreadAndTask_ReportsThem()
+    {
+        // This test assembly uses forbidden APIs (below), so the scanner must report them: the first test can fail.
+        var violations = ProtocolAssemblyScanner.FindViolations(typeof(ArchitectureTests).Assembly.Location);
+
+        violations.Should().Contain("System.DateTime.get_UtcNow").And.Contain("System.Diagnostics.Stopwatch")
+            .And.Contain("System.Threading.Tasks.Task.Run");
+    }
+
+    internal static object ForbiddenSample() => (DateTime.UtcNow, Stopwatch.StartNew(), Task.Run(() => { }));
+}
