@@ -116,7 +116,7 @@ public sealed class HyperServer
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _backend.RootScope.Spawn(async _ =>
             {
-                try { await AcceptLoopAsync(l, server, secure.Contains(l)); }
+                try { await AcceptLoopAsync(l, server, secure.Contains(l), shutdown); }
                 finally { done.TrySetResult(); }
             });
             return done.Task;
@@ -156,7 +156,7 @@ public sealed class HyperServer
         return 0;
     }
 
-    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server, bool secure)
+    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server, bool secure, CancellationToken shutdown)
     {
         var scope = _backend.RootScope;
         while (true)
@@ -175,18 +175,22 @@ public sealed class HyperServer
             // Each connection is a task group of its own (DESIGN §3): what its requests start belongs to it.
             // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
-            connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token));
+            connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, shutdown));
             _ = CloseWhenDoneAsync(connectionScope);
         }
     }
 
-    private async Task ServeConnectionAsync(ITransportConnection transport, bool secure, ServerContext server, ITaskScope connectionScope, CancellationToken token)
+    private async Task ServeConnectionAsync(ITransportConnection transport, bool secure, ServerContext server, ITaskScope connectionScope,
+        CancellationToken token, CancellationToken shutdown)
     {
+        // Until a driver owns it, a connection is not in the drainer: shutdown must end its handshake or first read
+        // itself, or a client that connects and stays silent would hold the server (a browser's speculative connection).
+        using var opening = CancellationTokenSource.CreateLinkedTokenSource(token, shutdown);
         ConnectionInfo info;
         IStreamProtocolFactory factory;
         if (secure)
         {
-            var established = await _tls!.HandshakeAsync(transport, _alpn, token);
+            var established = await _tls!.HandshakeAsync(transport, _alpn, opening.Token);
             if (established is null) return;
             transport = established.Connection;
             var alpn = established.Info.ApplicationProtocol;
@@ -200,9 +204,12 @@ public sealed class HyperServer
             // h2c with prior knowledge shares the cleartext port with HTTP/1.1 (RFC 9113 §3.3): the preface decides.
             if (_http2 is not null)
             {
-                var sniffed = await PrefaceSniffer.SniffAsync(transport.Transport.Input, _options.KeepAliveTimeout, _backend.Time, token);
+                var sniffed = await PrefaceSniffer.SniffAsync(transport.Transport.Input, _options.KeepAliveTimeout, _backend.Time, opening.Token);
                 if (sniffed == PrefaceSniffer.Result.Closed)
                 {
+                    // As the driver closes: both pipes completed first, so the transport's loops end and dispose returns.
+                    await transport.Transport.Input.CompleteAsync();
+                    await transport.Transport.Output.CompleteAsync();
                     await transport.DisposeAsync();
                     return;
                 }

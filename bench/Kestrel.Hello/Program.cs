@@ -2,6 +2,8 @@
 // headers, and nothing else in the pipeline (no logging, no Server header), so the comparison is server against
 // server. Bind with --urls http://127.0.0.1:PORT, or with --http-port P --h2c-port Q for HTTP/1.1 on P and HTTP/2 with
 // prior knowledge on Q (Kestrel serves h2c only on an HTTP/2-only endpoint; Hyper tells them apart on one port).
+// With --https-port P --certfile CERT.pem --keyfile KEY.pem it serves HTTPS on P (ALPN h2 and http/1.1, Kestrel's
+// default for TLS endpoints) from the same PEM pair Hyper is given, so both do the same handshake.
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -13,6 +15,18 @@ builder.WebHost.ConfigureKestrel(options =>
         options.Listen(System.Net.IPAddress.Loopback, int.Parse(builder.Configuration["http-port"]!, System.Globalization.CultureInfo.InvariantCulture));
         options.Listen(System.Net.IPAddress.Loopback, int.Parse(h2cPort, System.Globalization.CultureInfo.InvariantCulture),
             listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+    }
+    if (builder.Configuration["https-port"] is { } httpsPort)
+    {
+        var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+            builder.Configuration["certfile"] ?? throw new ArgumentException("--https-port needs --certfile"),
+            builder.Configuration["keyfile"] ?? throw new ArgumentException("--https-port needs --keyfile"));
+        options.Listen(System.Net.IPAddress.Loopback, int.Parse(httpsPort, System.Globalization.CultureInfo.InvariantCulture),
+            listen =>
+            {
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            });
     }
 });
 var app = builder.Build();

@@ -39,6 +39,32 @@ public sealed class ShutdownAndLifespanTests
     }
 
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task GracefulShutdown_ConnectionThatNeverSpoke_ClosedAndServerExits(string backend)
+    {
+        // A browser's speculative connection: connected, not one byte sent. Before a protocol is chosen it is no
+        // driver's yet, so shutdown has to end its wait itself (keep-alive 60 s would otherwise hold the server).
+        await using var server = await TestServer.StartAsync(backend, Apps.Basic, o => o with { KeepAliveTimeout = TimeSpan.FromSeconds(60) });
+        using var silent = await RawHttpClient.ConnectAsync(server);
+        await Task.Delay(200);
+
+        server.BeginShutdown();
+
+        (await server.Running.WaitAsync(TimeSpan.FromSeconds(5))).Should().Be(0);
+        (await silent.WaitForCloseAsync(TimeSpan.FromSeconds(3))).Should().BeTrue();
+    }
+
+    [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task IdleFirstConnection_NoBytesWithinKeepAlive_Closed(string backend)
+    {
+        await using var server = await TestServer.StartAsync(backend, Apps.Basic, o => o with { KeepAliveTimeout = TimeSpan.FromMilliseconds(500) });
+        using var silent = await RawHttpClient.ConnectAsync(server);
+
+        (await silent.WaitForCloseAsync(TimeSpan.FromSeconds(4))).Should().BeTrue();
+        using var client = server.CreateClient();
+        (await client.GetStringAsync(server.BaseUri)).Should().Be("Hello, World!");
+    }
+
+    [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task GracefulShutdown_RequestOverGracefulTimeout_IsAborted(string backend)
     {
         await using var server = await TestServer.StartAsync(backend, async (scope, receive, send) =>
