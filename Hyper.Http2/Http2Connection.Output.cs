@@ -138,8 +138,8 @@ public sealed partial class Http2Connection
         if (stream.Pending.IsEmpty)
         {
             // The common case: nothing queued and room in both windows; frames go straight out, no copy.
-            var written = WriteDataFrames(stream, data, endStream, output);
-            if (_lastWriteEnded)
+            var written = WriteDataFrames(stream, data, endStream, output, out var ended);
+            if (ended)
             {
                 EndResponse(stream, output);
                 return;
@@ -158,15 +158,13 @@ public sealed partial class Http2Connection
         Enqueue(stream);
     }
 
-    private bool _lastWriteEnded;
-
     /// <summary>
     /// Writes as much of <paramref name="data"/> as the windows allow, in frames of at most the peer's
-    /// SETTINGS_MAX_FRAME_SIZE; END_STREAM rides on the last frame when all of it fits.
+    /// SETTINGS_MAX_FRAME_SIZE; END_STREAM rides on the last frame when all of it fits (<paramref name="ended"/>).
     /// </summary>
-    private int WriteDataFrames(Http2Stream stream, ReadOnlySpan<byte> data, bool endStream, IBufferWriter<byte> output)
+    private int WriteDataFrames(Http2Stream stream, ReadOnlySpan<byte> data, bool endStream, IBufferWriter<byte> output, out bool ended)
     {
-        _lastWriteEnded = false;
+        ended = false;
         var written = 0;
         while (true)
         {
@@ -178,7 +176,7 @@ public sealed partial class Http2Connection
                 {
                     // An empty DATA with END_STREAM needs no window (§6.9.1 counts payload only).
                     if (written == 0) Http2FrameWriter.WriteData(output, stream.Id, default, endStream: true);
-                    _lastWriteEnded = true;
+                    ended = true;
                 }
                 return written;
             }
@@ -191,7 +189,7 @@ public sealed partial class Http2Connection
             written += size;
             if (last)
             {
-                _lastWriteEnded = true;
+                ended = true;
                 return written;
             }
         }
