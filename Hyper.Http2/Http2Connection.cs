@@ -1,4 +1,5 @@
 using System.Buffers;
+using Hyper.Core.Connections;
 using Hyper.Core.Protocols;
 using Hyper.Http2.Frames;
 using Hyper.Http2.Hpack;
@@ -90,15 +91,15 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         {
             if (!_prefaceReceived)
             {
-                var preface = Core.Connections.PrefaceSniffer.Preface;
-                var length = (int)Math.Min(buffer.Length, preface.Length);
-                Span<byte> head = stackalloc byte[24];
-                buffer.Slice(0, length).CopyTo(head);
-                // RFC 9113 §3.4: anything else than the preface is a connection error of type PROTOCOL_ERROR.
-                if (!head[..length].SequenceEqual(preface[..length]))
-                    throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
-                if (length < preface.Length) return buffer.Start;
-                buffer = buffer.Slice(preface.Length);
+                switch (PrefaceSniffer.Classify(buffer))
+                {
+                    case null:
+                        return buffer.Start;
+                    case PrefaceSniffer.Result.Http11:
+                        // RFC 9113 §3.4: anything else than the preface is a connection error of type PROTOCOL_ERROR.
+                        throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
+                }
+                buffer = buffer.Slice(PrefaceSniffer.Preface.Length);
                 _prefaceReceived = true;
             }
             while (!_shouldClose && Http2FrameHeader.TryRead(buffer, out var header))

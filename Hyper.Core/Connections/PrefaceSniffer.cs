@@ -57,8 +57,11 @@ public static class PrefaceSniffer
         }
     }
 
-    /// <summary>Null while the bytes so far are a strict prefix of the preface.</summary>
-    internal static Result? Classify(in ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// <see cref="Result.Http2"/> when the buffer starts with the whole preface, <see cref="Result.Http11"/> when it
+    /// cannot be the preface, and null while the bytes so far are a strict prefix of it.
+    /// </summary>
+    public static Result? Classify(in ReadOnlySequence<byte> buffer)
     {
         var preface = Preface;
         var length = (int)Math.Min(buffer.Length, preface.Length);

@@ -41,6 +41,12 @@ internal sealed partial class HttpStream
             _bodyDelivered = true;
             return HttpRequest.Empty;
         }
+        return TakeBodyChunk();
+    }
+
+    /// <summary>The next buffered body chunk as <c>http.request</c>; <c>more_body</c> is false on the last one.</summary>
+    private HttpRequest TakeBodyChunk()
+    {
         var chunk = _bodyChunks!.Dequeue();
         var more = BufferedChunks > 0 || !_bodyEnded;
         if (!more) _bodyDelivered = true;

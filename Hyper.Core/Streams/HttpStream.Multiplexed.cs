@@ -22,13 +22,11 @@ internal sealed partial class HttpStream
                 if (_aborted || _state == HttpResponseState.Done) return HttpDisconnect.Instance;
                 if (BufferedChunks > 0)
                 {
-                    var chunk = _bodyChunks!.Dequeue();
-                    var more = BufferedChunks > 0 || !_bodyEnded;
-                    if (!more) _bodyDelivered = true;
+                    var message = TakeBodyChunk();
                     // The bytes have left the stream's buffer: the peer may send that much more (RFC 9113 §6.9).
-                    ((IMultiplexedStreamProtocol)_driver.Protocol).RequestBodyConsumed(Id, chunk.Length, _driver.Writer);
+                    ((IMultiplexedStreamProtocol)_driver.Protocol).RequestBodyConsumed(Id, message.Body.Length, _driver.Writer);
                     await _driver.FlushLockedAsync();
-                    return new HttpRequest(chunk, more);
+                    return message;
                 }
                 if (_bodyEnded && !_bodyDelivered)
                 {
