@@ -35,6 +35,62 @@ public sealed class H2SpecToolTests(ITestOutputHelper output)
                 "The in-process suite (H2SpecCaseTests) still plays every h2spec case.");
             return;
         }
+        var failed = await RunAgainstHyperAsync(h2spec, strict, tls);
+
+        failed.Should().BeEmpty("h2spec{0} must pass every case against Hyper over {1}", strict ? " --strict" : "", tls ? "TLS" : "h2c");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Runner_StandInTool_ReachesHyperOverHttp2AndReportsFailures(bool tls)
+    {
+        // The runner's own plumbing, without h2spec: a stand-in takes h2spec's arguments, fetches / from Hyper with
+        // curl the way h2spec would connect (h2c prior knowledge, or TLS with ALPN), and writes a JUnit report with
+        // one deliberate failure, the invalid-preface case, and a case that fails unless the fetch spoke HTTP/2.
+        var directory = Directory.CreateTempSubdirectory("hyper-h2spec-standin-").FullName;
+        try
+        {
+            var standIn = Path.Combine(directory, "h2spec");
+            await File.WriteAllTextAsync(standIn, StandInScript);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(standIn, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var failed = await RunAgainstHyperAsync(standIn, strict: false, tls);
+
+            var expected = new List<string> { "standin deliberate failure" };
+            // On the shared cleartext port the invalid preface may be answered as HTTP/1.1; over TLS it may not.
+            if (tls) expected.Add("standin Sends invalid connection preface");
+            failed.Should().BeEquivalentTo(expected, "the fetch spoke HTTP/2 and only those cases failed");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private const string StandInScript = """
+        #!/bin/bash
+        port=""; report=""; tls=0
+        while [[ $# -gt 0 ]]; do
+          case "$1" in -p) port=$2; shift 2 ;; --junit-report) report=$2; shift 2 ;; -t) tls=1; shift ;; *) shift ;; esac
+        done
+        if [[ $tls == 1 ]]; then url="https://127.0.0.1:$port/"; flags="-k --http2"; else url="http://127.0.0.1:$port/"; flags="--http2-prior-knowledge"; fi
+        version=$(curl -s $flags -o /dev/null -w '%{http_version}' --max-time 10 "$url")
+        http2='<testcase name="fetch over HTTP/2"/>'
+        [[ $version == 2 ]] || http2="<testcase name=\"fetch spoke HTTP/$version\"><failure/></testcase>"
+        cat > "$report" <<XML
+        <testsuites><testsuite package="standin" name="standin">
+        <testcase name="deliberate failure"><failure message="x"/></testcase>
+        <testcase name="Sends invalid connection preface"><failure message="answered as HTTP/1.1"/></testcase>
+        $http2
+        </testsuite></testsuites>
+        XML
+        """;
+
+    /// <summary>Starts Hyper (h2c, or TLS with a certificate made for the run), runs the tool, returns the failed cases that count.</summary>
+    private async Task<List<string>> RunAgainstHyperAsync(string h2spec, bool strict, bool tls)
+    {
         using var certificate = tls ? TestCertificate.Create() : null;
         await using var server = certificate is null
             ? await TestServer.StartAsync(ThreadPoolBackend.BackendName, H2SpecApplication.RunAsync)
@@ -51,8 +107,7 @@ public sealed class H2SpecToolTests(ITestOutputHelper output)
             output.WriteLine(text);
 
             File.Exists(report).Should().BeTrue("h2spec writes its JUnit report (exit {0})", exitCode);
-            var failed = FailedCases(XDocument.Load(report)).Where(name => tls || !name.Contains(SharedPortException, StringComparison.Ordinal)).ToList();
-            failed.Should().BeEmpty("h2spec{0} must pass every case against Hyper over {1}", strict ? " --strict" : "", tls ? "TLS" : "h2c");
+            return FailedCases(XDocument.Load(report)).Where(name => tls || !name.Contains(SharedPortException, StringComparison.Ordinal)).ToList();
         }
         finally
         {
