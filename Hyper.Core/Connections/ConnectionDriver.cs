@@ -228,11 +228,13 @@ public sealed partial class ConnectionDriver
             }
             switch (protocolEvent)
             {
-                case RequestReceived received when TryUpgrade(received):
-                    // The rest of this batch belongs to the new protocol's dispatch.
-                    DispatchEvents();
-                    return;
                 case RequestReceived received:
+                    if (TryUpgrade(received))
+                    {
+                        // The connection now speaks the new protocol; its events (stream 1) are dispatched as such.
+                        DispatchEvents();
+                        return;
+                    }
                     var spare = _spareStream;
                     _spareStream = null;
                     _current = spare is not null && spare.TryReuse(received.StreamId, received.Head)
