@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hyper.Backends.SingleThreadLoop.Interop;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Backends.SingleThreadLoop;
 
@@ -153,21 +154,15 @@ internal sealed class EventLoop : IDisposable
 
     private static void Dispatch(IReadinessHandler handler, uint events)
     {
+        // Caught here rather than through CallbackGuard.Invoke: this runs per I/O event and must not box its arguments.
         try { handler.OnReady(events); }
-        catch (Exception ex)
-        {
-            Trace.TraceError("Unhandled exception in a readiness handler: {0}", ex);
-        }
+        catch (Exception ex) { CallbackGuard.Report(ex, "readiness handler"); }
     }
 
     /// <summary>Runs one callback; a failure in it must not kill the loop (asyncio logs and goes on).</summary>
     internal static void Invoke(Action<object?> action, object? state)
     {
-        try { action(state); }
-        catch (Exception ex)
-        {
-            Trace.TraceError("Unhandled exception on the event loop: {0}", ex);
-        }
+        CallbackGuard.Invoke(action, state, "event loop callback");
     }
 
     public void Dispose() => Stop();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Hyper.Backends.SingleThreadLoop.Interop;
 using Hyper.Core.Transport;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Backends.SingleThreadLoop;
 
@@ -109,7 +110,7 @@ internal sealed partial class LoopSocketConnection : ITransportConnection, IDupl
             {
                 _inputPaused = true;
                 UpdateInterest();
-                _ = ResumeAfterFlushAsync(flush);
+                CallbackGuard.Forget(ResumeAfterFlushAsync(flush), "event loop socket flush");
                 return;
             }
             if (flush.Result.IsCompleted)

@@ -34,7 +34,7 @@ internal sealed class LoopTaskScope : ITaskScope
         ArgumentNullException.ThrowIfNull(work);
         lock (_sync) _active++;
         var loop = EventLoop.Current is { } current && _loops.Contains(current) ? current : _loops[0];
-        loop.Post(static s => { var (scope, w) = ((LoopTaskScope, Func<CancellationToken, Task>))s!; _ = scope.RunTrackedAsync(w); }, (this, work));
+        loop.Post(static s => { var (scope, w) = ((LoopTaskScope, Func<CancellationToken, Task>))s!; CallbackGuard.Forget(scope.RunTrackedAsync(w), "event loop task"); }, (this, work));
     }
 
     /// <summary>Runs one unit of work on the loop and counts it down when it ends, however it ends.</summary>

@@ -4,6 +4,7 @@ using System.Threading.Tasks.Sources;
 using Hyper.Backends.SingleThreadLoop.Interop;
 using Hyper.Core.Configuration;
 using Hyper.Core.Transport;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Backends.SingleThreadLoop;
 
@@ -141,7 +142,7 @@ internal sealed class ReusePortListener : ITransportListener, IReadinessHandler,
         }
         if (_acceptToken.CanBeCanceled)
         {
-            _cancellation = _acceptToken.UnsafeRegister(static s =>
+            _cancellation = CallbackGuard.Register(_acceptToken, static s =>
             {
                 var listener = (ReusePortListener)s!;
                 listener._loop.Run(static l => ((ReusePortListener)l!).Complete(null), listener);

@@ -50,7 +50,7 @@ public sealed class SingleThreadLoopBackend : IServerBackend
         _loops[0].Post(static s =>
         {
             var (run, token, completion) = ((Func<CancellationToken, Task>, CancellationToken, TaskCompletionSource))s!;
-            _ = RunMainAsync(run, token, completion);
+            CallbackGuard.Forget(RunMainAsync(run, token, completion), "event loop main task");
         }, (main, cancellationToken, done));
         return done.Task;
     }

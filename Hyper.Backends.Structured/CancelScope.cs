@@ -1,3 +1,5 @@
+using Hyper.Core.Concurrency;
+
 namespace Hyper.Backends.Structured;
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed class CancelScope : IDisposable
         _self = new AmbientCancellation(_previous?.Group, Token, time);
         AmbientCancellation.Current = _self;
         if (delay != Timeout.InfiniteTimeSpan) Deadline = time.GetUtcNow() + delay;
-        if (outer.CanBeCanceled) _outerLink = outer.UnsafeRegister(static s => ((CancelScope)s!).OnOuterCancelled(), this);
+        if (outer.CanBeCanceled) _outerLink = CallbackGuard.Register(outer, static s => ((CancelScope)s!).OnOuterCancelled(), this);
     }
 
     /// <summary>A scope without a deadline, nested in the current group or scope.</summary>
@@ -198,7 +200,7 @@ public sealed class CancelScope : IDisposable
         var due = _deadline - Time.GetUtcNow();
         if (due <= TimeSpan.Zero) return true;
         if (due > MaxTimerDue) due = MaxTimerDue;
-        if (_timer is null) _timer = Time.CreateTimer(static s => ((CancelScope)s!).OnDeadline(), this, due, Timeout.InfiniteTimeSpan);
+        if (_timer is null) _timer = CallbackGuard.CreateTimer(Time, static s => ((CancelScope)s!).OnDeadline(), this, due, Timeout.InfiniteTimeSpan);
         else _timer.Change(due, Timeout.InfiniteTimeSpan);
         return false;
     }

@@ -54,7 +54,7 @@ public sealed class StructuredBackend : IServerBackend
         catch
         {
             group.Cancel();
-            _ = group.CloseAsync();
+            CallbackGuard.Forget(group.CloseAsync(), "listener task group close");
             throw;
         }
     }
@@ -72,7 +72,7 @@ public sealed class StructuredBackend : IServerBackend
             try { await main(token).ConfigureAwait(false); }
             finally { mainEnded.TrySetResult(); }
         });
-        using (cancellationToken.Register(static root => ((TaskGroup)root!).Cancel(), Root))
+        using (CallbackGuard.Register(cancellationToken, static root => ((TaskGroup)root!).Cancel(), Root))
         {
             await mainEnded.Task.ConfigureAwait(false);
         }
@@ -85,8 +85,7 @@ public sealed class StructuredBackend : IServerBackend
         catch (TimeoutException)
         {
             // The stragglers' failures can no longer reach anyone; observe them so they are not reported as unobserved.
-            _ = closing.ContinueWith(static t => t.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            CallbackGuard.Forget(closing, "task left running after the stop timeout");
         }
     }
 

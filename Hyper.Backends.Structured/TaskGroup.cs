@@ -47,7 +47,7 @@ public sealed class TaskGroup : ITaskScope, IAsyncDisposable
         Token = _cancellation.Token;
         // A registration rather than a linked source: closing the group drops the link, so a long-lived parent
         // (the server's root) does not collect one callback per connection that ever existed.
-        if (outer.CanBeCanceled) _outerLink = outer.UnsafeRegister(static g => ((TaskGroup)g!).Cancel(), this);
+        if (outer.CanBeCanceled) _outerLink = CallbackGuard.Register(outer, static g => ((TaskGroup)g!).Cancel(), this);
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public sealed class TaskGroup : ITaskScope, IAsyncDisposable
             ThrowIfClosed();
             for (var group = this; group is not null; group = group._parent) group._live++;
         }
-        _ = RunTaskAsync(work);
+        CallbackGuard.Forget(RunTaskAsync(work), "task group task");
     }
 
     /// <summary>A group nested in this one: cancelling this one cancels it, closing this one waits for it.</summary>

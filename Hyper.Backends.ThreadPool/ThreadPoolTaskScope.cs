@@ -29,8 +29,7 @@ internal sealed class ThreadPoolTaskScope : ITaskScope
         var token = _cancellation.Token;
         var task = Task.Run(() => work(token), CancellationToken.None);
         _running.TryAdd(task, 0);
-        task.ContinueWith(static (t, state) => ((ThreadPoolTaskScope)state!)._running.TryRemove(t, out _),
-            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        CallbackGuard.ContinueWith(task, static (t, state) => ((ThreadPoolTaskScope)state!)._running.TryRemove(t, out _), this, "task scope bookkeeping");
     }
 
     public ITaskScope CreateChild()

@@ -33,6 +33,8 @@ internal sealed class ServerComposition(TextWriter error)
             return UsageError(e.Message);
         }
         using var ownedLogging = logging;
+        // Failures in callbacks and last-chance exceptions go to the error log, with their connection when known.
+        UnhandledExceptionLog.Install(logging.LoggerFactory.CreateLogger("hyper.error"));
         await using var container = BuildContainer(options, app, logging);
 
         var backends = AvailableBackends(container);
@@ -40,8 +42,8 @@ internal sealed class ServerComposition(TextWriter error)
             return UsageError($"worker_class: unknown backend '{options.WorkerClass}'; available: {string.Join(", ", backends)}");
 
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
+        using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
+        using var terminate = CallbackGuard.OnSignal(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
         // HyperServer logs "Running on http://host:port (CTRL + C to quit)" per bound endpoint once it listens.
         HyperServer server;
         try

@@ -81,7 +81,7 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
         }
         // Off the accepting thread either way; the loops report their end through _receiveEnded/_sendEnded
         // and never throw, so the task itself need not be kept.
-        _ = Task.Run(() => loop(CancellationToken.None), CancellationToken.None);
+        CallbackGuard.Forget(Task.Run(() => loop(CancellationToken.None), CancellationToken.None), "socket I/O loop");
     }
 
     private async Task ReceiveLoopAsync(CancellationToken token)

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Hyper.Core.Configuration;
 using Microsoft.Extensions.Logging;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Transport.Tls;
 
@@ -52,16 +53,16 @@ public sealed class CertificateStore : IDisposable
         _debounce = debounce ?? DefaultDebounce;
         _loadedSignature = Signature();
         _current = LoadAll();
-        _debounceTimer = _time.CreateTimer(_ => ReloadAfterFileEvent(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _debounceTimer = CallbackGuard.CreateTimer(_time, _ => ReloadAfterFileEvent(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (watchFiles)
         {
             var interval = pollInterval ?? DefaultPollInterval;
-            _poll = _time.CreateTimer(_ => ReloadIfChanged(), null, interval, interval);
+            _poll = CallbackGuard.CreateTimer(_time, _ => ReloadIfChanged(), null, interval, interval);
             WatchDirectories();
         }
         if (reloadOnHangup && !OperatingSystem.IsWindows())
         {
-            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            _hangup = CallbackGuard.OnSignal(PosixSignal.SIGHUP, context =>
             {
                 // SIGHUP's default is to terminate; here it means "re-read the certificates" (nginx's convention).
                 context.Cancel = true;
@@ -117,6 +118,9 @@ public sealed class CertificateStore : IDisposable
         catch (Exception ex) { _logger.LogError(ex, "TLS certificate reload failed"); }
     }
 
+    // Any event in the directory may be ours (editors and ACME clients write a temporary file, then rename it).
+    private void OnDirectoryChanged(object sender, FileSystemEventArgs e) => _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
+
     private void WatchDirectories()
     {
         var files = _entries.SelectMany(e => new[] { e.CertFile, e.KeyFile }).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
@@ -128,12 +132,10 @@ public sealed class CertificateStore : IDisposable
                 {
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
                 };
-                // Any event in the directory may be ours (editors and ACME clients write a temporary file, then rename it).
-                FileSystemEventHandler onChange = (_, _) => _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
-                watcher.Changed += onChange;
-                watcher.Created += onChange;
-                watcher.Deleted += onChange;
-                watcher.Renamed += (_, _) => _debounceTimer.Change(_debounce, Timeout.InfiniteTimeSpan);
+                watcher.Changed += CallbackGuard.Handler(OnDirectoryChanged, "certificate directory watcher");
+                watcher.Created += CallbackGuard.Handler(OnDirectoryChanged, "certificate directory watcher");
+                watcher.Deleted += CallbackGuard.Handler(OnDirectoryChanged, "certificate directory watcher");
+                watcher.Renamed += CallbackGuard.RenamedHandler(OnDirectoryChanged, "certificate directory watcher");
                 watcher.EnableRaisingEvents = true;
                 _watchers.Add(watcher);
             }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using Hyper.Core.Transport;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Transport.Tls;
 
@@ -46,8 +47,8 @@ internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
             readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         // Started in the caller's context (the connection's task, on its backend): the loops never throw and
         // report their end through the two completion sources.
-        _ = ReceiveLoopAsync();
-        _ = SendLoopAsync();
+        CallbackGuard.Forget(ReceiveLoopAsync(), "TLS receive loop");
+        CallbackGuard.Forget(SendLoopAsync(), "TLS send loop");
     }
 
     /// <summary>Plaintext bytes encrypted and handed to the socket transport so far.</summary>

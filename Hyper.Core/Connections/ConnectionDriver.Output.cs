@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
 using Hyper.Core.Application;
 using Hyper.Core.Protocols;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Core.Connections;
 
@@ -53,11 +54,11 @@ public sealed partial class ConnectionDriver
             // with the minimum rate, checked every second. How much is queued does not buy time (H2-07: HTTP/2
             // can queue megabytes for a client that never reads).
             var watch = new SlowFlushWatch(_writer, _transport, _server.Time, options.MinResponseRate, options.MinResponseRateGrace);
-            using var ticker = _server.Time.CreateTimer(static w => ((SlowFlushWatch)w!).Check(), watch, SlowFlushWatch.Period, SlowFlushWatch.Period);
+            using var ticker = CallbackGuard.CreateTimer(_server.Time, static w => ((SlowFlushWatch)w!).Check(), watch, SlowFlushWatch.Period, SlowFlushWatch.Period);
             return await flush;
         }
         var allowed = options.MinResponseRateGrace + TimeSpan.FromSeconds(pendingBytes / options.MinResponseRate);
-        using var timer = _server.Time.CreateTimer(static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
+        using var timer = CallbackGuard.CreateTimer(_server.Time, static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
         return await flush;
     }
 
@@ -79,7 +80,7 @@ public sealed partial class ConnectionDriver
         var due = TimeSpan.FromTicks(Math.Max(0, deadline - Now) + TimeSpan.TicksPerMillisecond);
         if (_timer is null)
         {
-            _timer = _server.Time.CreateTimer(static d => ((ConnectionDriver)d!).OnTimerFired(), this, due, Timeout.InfiniteTimeSpan);
+            _timer = CallbackGuard.CreateTimer(_server.Time, static d => ((ConnectionDriver)d!).OnTimerFired(), this, due, Timeout.InfiniteTimeSpan);
         }
         else
         {

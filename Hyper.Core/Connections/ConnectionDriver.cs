@@ -107,7 +107,7 @@ public sealed partial class ConnectionDriver
     {
         try
         {
-            using var registration = cancellationToken.Register(static d => ((ConnectionDriver)d!).Abort(), this);
+            using var registration = CallbackGuard.Register(cancellationToken, static d => ((ConnectionDriver)d!).Abort(), this);
             // One loop for both kinds: a one-at-a-time protocol leaves a request in _pendingRun to run inline; a
             // multiplexed one never does (its requests run as tasks), so for it this is just the reader loop. A
             // connection can change kind in the middle (Upgrade: h2c).

@@ -25,11 +25,14 @@ public static class PrefaceSniffer
 
     public static async ValueTask<Result> SniffAsync(PipeReader input, TimeSpan idleTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Keeps the backend's clock in charge (tests use fake time, the loop backend its own timer queue).
-        using var timer = idleTimeout > TimeSpan.Zero
-            ? time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), timeout, idleTimeout, Timeout.InfiniteTimeSpan)
-            : null;
+        // The timeout is a token source that owns its timer, on the backend's clock (fake time in tests, the loop's
+        // timer queue on single-thread-loop). Never a hand-made timer whose callback cancels a source disposed here:
+        // when the peer's close and the timer came together, that callback ran after the dispose and threw on a
+        // thread-pool thread, which ended the process (issue #9). A source's own timer tolerates a late firing.
+        using var idle = idleTimeout > TimeSpan.Zero ? new CancellationTokenSource(idleTimeout, time) : null;
+        using var timeout = idle is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         try
         {
             while (true)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Hyper.Core.Connections;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Core.Hosting;
 
@@ -18,7 +19,7 @@ public sealed class ConnectionDrainer
     public void Add(ConnectionDriver connection)
     {
         _open.TryAdd(connection, 0);
-        if (_draining) _ = connection.BeginShutdownAsync();
+        if (_draining) CallbackGuard.Forget(connection.BeginShutdownAsync(), "connection shutdown");
     }
 
     public void Remove(ConnectionDriver connection)

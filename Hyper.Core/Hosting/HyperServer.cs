@@ -176,7 +176,7 @@ public sealed class HyperServer
             // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
             connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, shutdown));
-            _ = CloseWhenDoneAsync(connectionScope);
+            CallbackGuard.Forget(CloseWhenDoneAsync(connectionScope), "connection scope close");
         }
     }
 
@@ -186,6 +186,8 @@ public sealed class HyperServer
         // Until a driver owns it, a connection is not in the drainer: shutdown must end its handshake or first read
         // itself, or a client that connects and stays silent would hold the server (a browser's speculative connection).
         using var opening = CancellationTokenSource.CreateLinkedTokenSource(token, shutdown);
+        // Timers and continuations this connection starts carry it into the log if they fail.
+        ConnectionLogContext.Enter($"connection from {transport.RemoteEndPoint}");
         ConnectionInfo info;
         IStreamProtocolFactory factory;
         if (secure)

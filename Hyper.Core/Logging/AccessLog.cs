@@ -1,4 +1,5 @@
 using System.Text;
+using Hyper.Core.Concurrency;
 
 namespace Hyper.Core.Logging;
 
@@ -37,7 +38,7 @@ public sealed class AccessLog : IAccessLog, IDisposable
         _writer = writer;
         _formatter = formatter;
         _ownsWriter = ownsWriter;
-        _flushTimer = time.CreateTimer(static state => ((AccessLog)state!).FlushPending(), this, FlushInterval, FlushInterval);
+        _flushTimer = CallbackGuard.CreateTimer(time, static state => ((AccessLog)state!).FlushPending(), this, FlushInterval, FlushInterval);
     }
 
     /// <summary>Opens the target named by the <c>accesslog</c> option: <c>-</c> is stdout, anything else a file path.</summary>

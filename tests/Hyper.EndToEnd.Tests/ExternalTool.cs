@@ -10,7 +10,9 @@ public static class ExternalTool
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(string file, TimeSpan timeout, IEnumerable<string> arguments, string? stdin = null)
+    /// <summary>Runs <paramref name="file"/>; cancelling <paramref name="cancellationToken"/> kills it (a load generator stopped early).</summary>
+    public static async Task<Result> RunAsync(string file, TimeSpan timeout, IEnumerable<string> arguments, string? stdin = null,
+        CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -30,7 +32,7 @@ public static class ExternalTool
                 await process.StandardInput.WriteAsync(stdin);
                 process.StandardInput.Close();
             }
-            await process.WaitForExitAsync().WaitAsync(timeout);
+            await process.WaitForExitAsync(cancellationToken).WaitAsync(timeout);
             return new Result(process.ExitCode, await stdout, await stderr);
         }
         finally
