@@ -20,6 +20,8 @@ internal ref struct QuicSpanReader
 
     public readonly ReadOnlySpan<byte> RemainingBytes => _source[Position..];
 
+    public readonly ReadOnlySpan<byte> Source => _source;
+
     public bool TryReadByte(out byte value)
     {
         if (Position >= _source.Length)
