@@ -40,12 +40,12 @@ public ref struct QuicFrameReader
 
         if (!_reader.TryReadVarint(out var rawType, out var typeLength))
             throw Malformed(0, "The frame type is truncated.");
-        // RFC 9000 §12.4: a frame type uses the shortest encoding; every type of this version is one byte.
-        if (!VariableLengthInteger.IsMinimal(rawType, typeLength))
-            throw new QuicTransportException(QuicTransportErrorCode.ProtocolViolation, "The frame type is not minimally encoded.", rawType);
         // RFC 9000 §12.4: an unknown frame type is a FRAME_ENCODING_ERROR.
         if (rawType > (ulong)FrameType.HandshakeDone)
             throw Malformed(rawType, "Unknown frame type.");
+        // RFC 9000 §12.4: a frame type uses the shortest encoding; every type of this version is one byte.
+        if (!VariableLengthInteger.IsMinimal(rawType, typeLength))
+            throw new QuicTransportException(QuicTransportErrorCode.ProtocolViolation, "The frame type is not minimally encoded.", rawType);
 
         var type = rawType is >= 0x08 and <= 0x0f ? FrameType.Stream : (FrameType)rawType;
         // RFC 9000 §12.4, Table 3.

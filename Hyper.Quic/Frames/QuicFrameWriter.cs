@@ -38,7 +38,7 @@ public ref struct QuicFrameWriter
     /// An ACK (or ACK_ECN when <paramref name="ecn"/> is given) for <paramref name="ranges"/>, which must be sorted from
     /// the largest packet numbers down, disjoint and not adjacent (a gap of at least one packet, §19.3.1).
     /// </summary>
-    public bool TryWriteAck(ReadOnlySpan<PacketNumberRange> ranges, ulong ackDelay, EcnCounts? ecn = null)
+    public bool TryWriteAck(scoped ReadOnlySpan<PacketNumberRange> ranges, ulong ackDelay, EcnCounts? ecn = null)
     {
         if (ranges.IsEmpty) throw new ArgumentException("An ACK frame acknowledges at least one range.", nameof(ranges));
         var length = 1 + Len((ulong)ranges[0].Largest) + Len(ackDelay) + Len((ulong)(ranges.Length - 1));
@@ -83,7 +83,7 @@ public ref struct QuicFrameWriter
     public bool TryWriteStopSending(ulong streamId, ulong applicationErrorCode) =>
         TryWriteVarints(FrameType.StopSending, streamId, applicationErrorCode);
 
-    public bool TryWriteCrypto(ulong offset, ReadOnlySpan<byte> data)
+    public bool TryWriteCrypto(ulong offset, scoped ReadOnlySpan<byte> data)
     {
         CheckEnd(offset, data.Length);
         if (1 + Len(offset) + Len((ulong)data.Length) + data.Length > Remaining) return false;
@@ -95,7 +95,7 @@ public ref struct QuicFrameWriter
         return Finish(writer);
     }
 
-    public bool TryWriteNewToken(ReadOnlySpan<byte> token)
+    public bool TryWriteNewToken(scoped ReadOnlySpan<byte> token)
     {
         if (token.IsEmpty) throw new ArgumentException("RFC 9000 §19.7: the token is never empty.", nameof(token));
         if (1 + Len((ulong)token.Length) + token.Length > Remaining) return false;
@@ -111,7 +111,7 @@ public ref struct QuicFrameWriter
     /// is left clear and the data runs to the end of the packet (§19.8), saving the length field; the caller then
     /// writes nothing after it.
     /// </summary>
-    public bool TryWriteStream(ulong streamId, ulong offset, ReadOnlySpan<byte> data, bool fin, bool lastInPacket = false)
+    public bool TryWriteStream(ulong streamId, ulong offset, scoped ReadOnlySpan<byte> data, bool fin, bool lastInPacket = false)
     {
         CheckEnd(offset, data.Length);
         var flags = (fin ? StreamFrameFlags.Fin : 0) | (offset != 0 ? StreamFrameFlags.Offset : 0) | (lastInPacket ? 0 : StreamFrameFlags.Length);
@@ -146,7 +146,7 @@ public ref struct QuicFrameWriter
         return TryWriteVarints(bidirectional ? FrameType.StreamsBlockedBidirectional : FrameType.StreamsBlockedUnidirectional, limit);
     }
 
-    public bool TryWriteNewConnectionId(ulong sequenceNumber, ulong retirePriorTo, ReadOnlySpan<byte> connectionId, ReadOnlySpan<byte> statelessResetToken)
+    public bool TryWriteNewConnectionId(ulong sequenceNumber, ulong retirePriorTo, scoped ReadOnlySpan<byte> connectionId, scoped ReadOnlySpan<byte> statelessResetToken)
     {
         if (connectionId.Length is < 1 or > ConnectionId.MaxLength) throw new ArgumentException("RFC 9000 §19.15: 1 to 20 bytes.", nameof(connectionId));
         if (statelessResetToken.Length != NewConnectionIdFrame.StatelessResetTokenLength) throw new ArgumentException("The token is 16 bytes.", nameof(statelessResetToken));
@@ -164,19 +164,19 @@ public ref struct QuicFrameWriter
 
     public bool TryWriteRetireConnectionId(ulong sequenceNumber) => TryWriteVarints(FrameType.RetireConnectionId, sequenceNumber);
 
-    public bool TryWritePathChallenge(ReadOnlySpan<byte> data) => TryWritePathFrame(FrameType.PathChallenge, data);
+    public bool TryWritePathChallenge(scoped ReadOnlySpan<byte> data) => TryWritePathFrame(FrameType.PathChallenge, data);
 
-    public bool TryWritePathResponse(ReadOnlySpan<byte> data) => TryWritePathFrame(FrameType.PathResponse, data);
+    public bool TryWritePathResponse(scoped ReadOnlySpan<byte> data) => TryWritePathFrame(FrameType.PathResponse, data);
 
     /// <summary>CONNECTION_CLOSE of type 0x1c: a transport error and the frame type that caused it (0 if none).</summary>
-    public bool TryWriteConnectionClose(QuicTransportErrorCode errorCode, ulong triggeringFrameType, ReadOnlySpan<byte> reasonPhrase) =>
+    public bool TryWriteConnectionClose(QuicTransportErrorCode errorCode, ulong triggeringFrameType, scoped ReadOnlySpan<byte> reasonPhrase) =>
         TryWriteClose(FrameType.ConnectionClose, (ulong)errorCode, triggeringFrameType, reasonPhrase);
 
     /// <summary>CONNECTION_CLOSE of type 0x1d: an application's error code (§19.19); only in 0-RTT and 1-RTT packets.</summary>
-    public bool TryWriteApplicationClose(ulong applicationErrorCode, ReadOnlySpan<byte> reasonPhrase) =>
+    public bool TryWriteApplicationClose(ulong applicationErrorCode, scoped ReadOnlySpan<byte> reasonPhrase) =>
         TryWriteClose(FrameType.ApplicationClose, applicationErrorCode, 0, reasonPhrase);
 
-    private bool TryWriteClose(FrameType type, ulong errorCode, ulong triggeringFrameType, ReadOnlySpan<byte> reasonPhrase)
+    private bool TryWriteClose(FrameType type, ulong errorCode, ulong triggeringFrameType, scoped ReadOnlySpan<byte> reasonPhrase)
     {
         var transport = type == FrameType.ConnectionClose;
         var length = 1 + Len(errorCode) + (transport ? Len(triggeringFrameType) : 0) + Len((ulong)reasonPhrase.Length) + reasonPhrase.Length;
@@ -190,7 +190,7 @@ public ref struct QuicFrameWriter
         return Finish(writer);
     }
 
-    private bool TryWritePathFrame(FrameType type, ReadOnlySpan<byte> data)
+    private bool TryWritePathFrame(FrameType type, scoped ReadOnlySpan<byte> data)
     {
         if (data.Length != 8) throw new ArgumentException("RFC 9000 §19.17: path validation data is 8 bytes.", nameof(data));
         if (9 > Remaining) return false;

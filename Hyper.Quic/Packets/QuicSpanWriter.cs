@@ -36,7 +36,7 @@ internal ref struct QuicSpanWriter
         Position += written;
     }
 
-    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    public void WriteBytes(scoped ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_destination[Position..]);
         Position += bytes.Length;
