@@ -68,7 +68,7 @@ public static class PacketHeaderParser
         // packet (and the rest of the datagram) unusable.
         if (!reader.TryReadVarint(out var length) || length > (ulong)reader.Remaining) return false;
         var packetNumberOffset = reader.Position;
-        // The packet number (1..4 bytes) and a 16-byte sample must fit (RFC 9001 §5.4.2).
+        // At least a packet number byte; whether the header protection sample fits is checked when it is removed.
         if (length < 1) return false;
         var packet = datagram[..(packetNumberOffset + (int)length)];
         header = new PacketHeader(type, version, packet, dcid, scid, token, packetNumberOffset);

@@ -8,8 +8,9 @@ public static class VersionNegotiationPacket
     /// <summary>
     /// Writes a Version Negotiation packet in answer to a client's long header. The connection IDs are the client's,
     /// swapped: the client's Source Connection ID becomes the Destination (RFC 9000 §17.2.1). The first byte's
-    /// unused seven bits are arbitrary; <paramref name="unusedBits"/> lets the caller randomise them, and the high bit
-    /// is always set. Returns the packet length.
+    /// unused seven bits are arbitrary; <paramref name="unusedBits"/> lets the caller randomise them. The form bit is
+    /// always set, and so is 0x40, so that the packet looks like QUIC to demultiplexers that test the fixed bit
+    /// (RFC 9000 §17.2.1, RFC 7983). Returns the packet length.
     /// </summary>
     public static int Write(
         Span<byte> destination, ReadOnlySpan<byte> clientSourceConnectionId, ReadOnlySpan<byte> clientDestinationConnectionId,
@@ -23,7 +24,7 @@ public static class VersionNegotiationPacket
         if (destination.Length < length) throw new ArgumentException("The destination is too small.", nameof(destination));
 
         var writer = new QuicSpanWriter(destination);
-        writer.WriteByte((byte)(0x80 | unusedBits));
+        writer.WriteByte((byte)(0xc0 | unusedBits));
         writer.WriteUInt32BigEndian(QuicVersion.Negotiation);
         writer.WriteByte((byte)clientSourceConnectionId.Length);
         writer.WriteBytes(clientSourceConnectionId);

@@ -124,7 +124,7 @@ public sealed class PacketHeaderTests
 
         var length = VersionNegotiationPacket.Write(buffer, clientScid, clientDcid, [QuicVersion.Version1, 0x0a1a2a3a], unusedBits: 0x15);
 
-        Convert.ToHexStringLower(buffer, 0, length).Should().Be("950000000002aabb080102030405060708000000010a1a2a3a");
+        Convert.ToHexStringLower(buffer, 0, length).Should().Be("d50000000002aabb080102030405060708000000010a1a2a3a");
         PacketHeaderParser.TryParse(buffer.AsSpan(0, length), 0, out var header).Should().BeTrue();
         header.Type.Should().Be(PacketType.VersionNegotiation);
         header.DestinationConnectionId.ToArray().Should().Equal(clientScid);
