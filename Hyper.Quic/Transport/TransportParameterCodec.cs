@@ -17,8 +17,7 @@ public static class TransportParameterCodec
     /// <summary>The encoded size of <paramref name="parameters"/>.</summary>
     public static int GetEncodedLength(TransportParameters parameters)
     {
-        Span<byte> scratch = stackalloc byte[0];
-        return Encode(parameters, scratch, measureOnly: true);
+        return Encode(parameters, Span<byte>.Empty, measureOnly: true);
     }
 
     /// <summary>Writes the parameters that differ from their defaults; returns the bytes written.</summary>

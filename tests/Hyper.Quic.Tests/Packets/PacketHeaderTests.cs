@@ -209,6 +209,27 @@ public sealed class PacketHeaderTests
     }
 
     [Fact]
+    public void WriteLongHeader_PayloadOf16KiB_WritesFourByteLengthThatParses()
+    {
+        var buffer = new byte[20_000];
+
+        var headerLength = PacketHeaderWriter.WriteLongHeader(buffer, PacketType.Handshake, QuicVersion.Version1, Dcid, Scid, [], 9, 1, 16_384, out var pnOffset);
+
+        headerLength.Should().Be(PacketHeaderWriter.GetLongHeaderLength(PacketType.Handshake, 8, 8, 0, 1, lengthFieldLength: 4));
+        buffer[pnOffset - 4].Should().Be(0x80, "a four-byte varint");
+        PacketHeaderParser.TryParse(buffer, 0, out var header).Should().BeTrue();
+        header.Packet.Length.Should().Be(headerLength + 16_384);
+    }
+
+    [Fact]
+    public void Retry_Write_TooLongConnectionId_Throws()
+    {
+        var act = () => RetryPacket.Write(new byte[100], QuicVersion.Version1, new byte[21], Scid, [1], Dcid);
+
+        act.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
     public void ConnectionId_EqualityIsByValue()
     {
         var a = new ConnectionId([1, 2, 3]);
