@@ -25,4 +25,18 @@ public static class QuicCipherSuiteExtensions
 
     public static HashAlgorithmName HashAlgorithm(this QuicCipherSuite suite) =>
         suite == QuicCipherSuite.Aes256GcmSha384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
+
+    /// <summary>
+    /// RFC 9001 §6.6: how many packets one key phase may protect before the keys must be updated (2^23 for AES-GCM;
+    /// ChaCha20-Poly1305's limit is above the 2^62 packet numbers a connection can use).
+    /// </summary>
+    public static long ConfidentialityLimit(this QuicCipherSuite suite) =>
+        suite == QuicCipherSuite.ChaCha20Poly1305Sha256 ? long.MaxValue : 1L << 23;
+
+    /// <summary>
+    /// RFC 9001 §6.6: how many packets that fail authentication one key phase may see before the connection is closed
+    /// with AEAD_LIMIT_REACHED (2^52 for AES-GCM, 2^36 for ChaCha20-Poly1305).
+    /// </summary>
+    public static long IntegrityLimit(this QuicCipherSuite suite) =>
+        suite == QuicCipherSuite.ChaCha20Poly1305Sha256 ? 1L << 36 : 1L << 52;
 }

@@ -67,6 +67,16 @@ public sealed class KeyDerivationTests
             .And.Equal(HkdfExpandLabel.Expand(HashAlgorithmName.SHA384, secret, "quic ku", 48));
     }
 
+    [Theory]
+    [InlineData(QuicCipherSuite.Aes128GcmSha256, 1L << 23, 1L << 52)]
+    [InlineData(QuicCipherSuite.Aes256GcmSha384, 1L << 23, 1L << 52)]
+    [InlineData(QuicCipherSuite.ChaCha20Poly1305Sha256, long.MaxValue, 1L << 36)]
+    public void UsageLimits_FollowRfc9001Section6_6(QuicCipherSuite suite, long confidentiality, long integrity)
+    {
+        suite.ConfidentialityLimit().Should().Be(confidentiality);
+        suite.IntegrityLimit().Should().Be(integrity);
+    }
+
     [Fact]
     public void Derive_SecretOfWrongLength_Throws()
     {
