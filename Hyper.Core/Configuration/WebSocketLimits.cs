@@ -54,7 +54,9 @@ public sealed record WebSocketLimits
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public WebSocketLimits Validate()
     {
-        if (MaxMessageSize <= 0) throw new OptionsValidationException("websocket_max_message_size", $"must be greater than 0, got {MaxMessageSize}");
+        // A message is handed to the application as one array.
+        if (MaxMessageSize <= 0 || MaxMessageSize > Array.MaxLength)
+            throw new OptionsValidationException("websocket_max_message_size", $"must be between 1 and {Array.MaxLength}, got {MaxMessageSize}");
         if (MaxEmptyFragments < 0) throw new OptionsValidationException("websocket_max_empty_fragments", $"must be 0 or more, got {MaxEmptyFragments}");
         if (PingInterval is { } ping && ping <= TimeSpan.Zero)
             throw new OptionsValidationException("websocket_ping_interval", $"must be greater than 0 (or unset), got {ping.TotalSeconds}");

@@ -39,7 +39,8 @@ public sealed class PerMessageInflater : IDisposable
         {
             // Ask for at most one byte past the limit: that byte proves the message is too big.
             var room = (int)Math.Min(16 * 1024, _maxMessageSize - _messageSize + 1);
-            var target = destination.GetSpan(room)[..room];
+            var target = destination.GetSpan(room);
+            if (target.Length > room) target = target[..room];
             if (!_zlib.Step(remaining, target, syncFlush: false, out var consumed, out var written))
                 throw new WebSocketProtocolException(WebSocketCloseStatus.InvalidPayloadData,
                     $"Compressed payload does not inflate: {_zlib.ErrorMessage ?? "corrupt data"}.");

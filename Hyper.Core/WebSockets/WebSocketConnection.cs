@@ -32,10 +32,8 @@ public sealed class WebSocketConnection : IDisposable
     private readonly Queue<WebSocketEvent> _events = new();
     private readonly byte[] _control = new byte[MaxControlPayload];
     private readonly byte[] _scratch = new byte[16 * 1024];
-    private ArrayBufferWriter<byte> _message = new(4096);
-    private Utf8Validator _utf8;
+    private readonly WebSocketMessageBuffer _message = new();
     private int _controlLength;
-    private int _validated;
 
     // Output this side owes the peer (see the class comment).
     private byte[]? _pendingPong;
@@ -228,7 +226,9 @@ public sealed class WebSocketConnection : IDisposable
                     break;
                 }
                 offset += consumed;
-                if (_reader.Header.IsControl) _controlLength = 0;
+                var header = _reader.Header;
+                if (header.IsControl) _controlLength = 0;
+                else if (header.Opcode != WebSocketOpcode.Continuation) _message.StartMessage(header.Opcode == WebSocketOpcode.Text);
                 if (_reader.PayloadRemaining == 0) CompleteFrame();
                 continue;
             }
@@ -256,23 +256,12 @@ public sealed class WebSocketConnection : IDisposable
         {
             var n = _reader.ReadPayload(input, _scratch);
             _inflater.Inflate(_scratch.AsSpan(0, n), _message);
-            ValidateNewText();
             return n;
         }
-        var length = (int)Math.Min(_reader.PayloadRemaining, input.Length);
-        var read = _reader.ReadPayload(input, _message.GetSpan(length));
+        // The message buffer validates text as each chunk lands in it (RFC 6455 §8.1, fail fast).
+        var read = _reader.ReadPayload(input, _message.GetSpan());
         _message.Advance(read);
-        ValidateNewText();
         return read;
-    }
-
-    // RFC 6455 §8.1: text must be UTF-8; checked as bytes arrive so a bad byte fails the connection at once.
-    private void ValidateNewText()
-    {
-        if (_reader.MessageOpcode != WebSocketOpcode.Text) return;
-        if (!_utf8.Feed(_message.WrittenSpan[_validated..]))
-            throw new WebSocketProtocolException(WebSocketCloseStatus.InvalidPayloadData, "Text message is not valid UTF-8.");
-        _validated = _message.WrittenCount;
     }
 
     private void CompleteFrame()
@@ -301,34 +290,21 @@ public sealed class WebSocketConnection : IDisposable
         var isText = _reader.MessageOpcode == WebSocketOpcode.Text;
         if (header.Fin)
         {
-            if (_inflater is not null && _reader.MessageCompressed)
-            {
-                _inflater.EndMessage(_message);
-                ValidateNewText();
-            }
+            if (_inflater is not null && _reader.MessageCompressed) _inflater.EndMessage(_message);
             // RFC 6455 §8.1: a text message may not end inside a character.
-            if (isText && !_utf8.IsComplete)
+            if (isText && !_message.IsCompleteText)
                 throw new WebSocketProtocolException(WebSocketCloseStatus.InvalidPayloadData, "Text message ends inside a UTF-8 sequence.");
-            _utf8.Reset();
         }
         if (_streamFragments)
         {
-            _events.Enqueue(new WebSocketFragmentReceived(isText, _message.WrittenSpan.ToArray(), header.Fin));
-            ResetMessageBuffer();
+            _events.Enqueue(new WebSocketFragmentReceived(isText, _message.ToArray(), header.Fin));
+            _message.Clear();
         }
         else if (header.Fin)
         {
-            _events.Enqueue(new WebSocketMessageReceived(isText, _message.WrittenSpan.ToArray()));
-            ResetMessageBuffer();
+            _events.Enqueue(new WebSocketMessageReceived(isText, _message.ToArray()));
+            _message.Clear();
         }
-    }
-
-    private void ResetMessageBuffer()
-    {
-        // A buffer grown for one large message is not kept for the life of the connection.
-        if (_message.Capacity > 1024 * 1024) _message = new ArrayBufferWriter<byte>(4096);
-        else _message.ResetWrittenCount();
-        _validated = 0;
     }
 
     private void ReceiveClose(ReadOnlySpan<byte> payload)
