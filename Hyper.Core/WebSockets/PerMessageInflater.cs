@@ -13,6 +13,8 @@ public sealed class PerMessageInflater : IDisposable
 {
     private static ReadOnlySpan<byte> Tail => [0x00, 0x00, 0xFF, 0xFF];
 
+    private const int ChunkSize = 16 * 1024;
+
     private readonly ZlibRawStream _zlib;
     private readonly bool _noContextTakeover;
     private readonly long _maxMessageSize;
@@ -38,7 +40,8 @@ public sealed class PerMessageInflater : IDisposable
         while (true)
         {
             // Ask for at most one byte past the limit: that byte proves the message is too big.
-            var room = (int)Math.Min(16 * 1024, _maxMessageSize - _messageSize + 1);
+            var left = _maxMessageSize - _messageSize;
+            var room = left >= ChunkSize ? ChunkSize : (int)left + 1;
             var target = destination.GetSpan(room);
             if (target.Length > room) target = target[..room];
             if (!_zlib.Step(remaining, target, syncFlush: false, out var consumed, out var written))
