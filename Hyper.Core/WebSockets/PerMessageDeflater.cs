@@ -10,6 +10,7 @@ namespace Hyper.Core.WebSockets;
 public sealed class PerMessageDeflater : IDisposable
 {
     private static ReadOnlySpan<byte> Tail => [0x00, 0x00, 0xFF, 0xFF];
+    private static ReadOnlySpan<byte> EmptyBlock => [0x00];
 
     private readonly ZlibRawStream _zlib;
     private readonly bool _noContextTakeover;
@@ -44,8 +45,15 @@ public sealed class PerMessageDeflater : IDisposable
         var result = _output.WrittenSpan;
         if (endOfMessage)
         {
-            if (!result.EndsWith(Tail)) throw new InvalidOperationException("A sync flush did not end with 00 00 FF FF.");
-            result = result[..^4];
+            if (result.IsEmpty)
+            {
+                // Nothing new since the previous fragment's flush, whose 00 00 FF FF has already gone out, so
+                // there is no tail to remove. A single 00 is an empty block once the receiver appends the tail
+                // (RFC 7692 §7.2.3.6).
+                result = EmptyBlock;
+            }
+            else if (!result.EndsWith(Tail)) throw new InvalidOperationException("A sync flush did not end with 00 00 FF FF.");
+            else result = result[..^4];
             if (_noContextTakeover) _zlib.Reset();
         }
         return result;

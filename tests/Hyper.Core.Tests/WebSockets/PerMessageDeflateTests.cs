@@ -193,6 +193,21 @@ public sealed class PerMessageDeflateTests
         Feed(server, [output.WrittenMemory]).Should().Equal("text:Hello, fragmented world");
     }
 
+    [Fact] // Found by the round-trip fuzz: an empty last fragment after a flushed one still ends the message validly.
+    public void CompressedMessage_EndingWithAnEmptyFragment_RoundTrips()
+    {
+        var limits = new WebSocketLimits { Compression = true };
+        using var client = new WebSocketConnection(WebSocketRole.Client, limits, Default, 0, maskKeys: () => 1);
+        var output = new ArrayBufferWriter<byte>();
+
+        client.SendFragment(false, [1, 2, 3], false, output);
+        client.SendFragment(false, [], true, output);
+        client.SendBinary([4, 5], output);
+
+        FeedEverySplit(() => new WebSocketConnection(WebSocketRole.Server, limits, Default, 0), output.WrittenSpan.ToArray())
+            .Should().Equal("binary:010203", "binary:0405");
+    }
+
     private static readonly string[] Words = ["Hello ", "WebSocket ", "deflate ", "window ", "context ", "takeover ", "µ-ß ", "☃ "];
 
     [Theory] // WS-10: negotiation of offers (RFC 7692 §7.1).
