@@ -173,6 +173,33 @@ public sealed class WebSocketFramingTests
         connection.HasPendingOutput.Should().BeFalse();
     }
 
+    [Theory] // Autobahn 2.1–2.4: a Ping (empty, text, binary, 125 bytes) is answered by a Pong with its payload.
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(125)]
+    public void Ping_IsAnsweredWithItsPayload(int length)
+    {
+        var payload = Enumerable.Range(0, length).Select(i => (byte)(255 - i)).ToArray();
+        using var connection = Server();
+
+        Feed(connection, [ClientFrame(WebSocketOpcode.Ping, payload)]).Should().Equal("ping:" + Convert.ToHexString(payload));
+        Output(connection).Should().Equal("Pong:" + Convert.ToHexString(payload));
+    }
+
+    [Fact] // Autobahn 2.10 (non-strict): pings drained between reads are each answered, in order.
+    public void PingsDrainedBetweenReads_AreEachAnswered()
+    {
+        using var connection = Server();
+        var pongs = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            Feed(connection, [ClientFrame(WebSocketOpcode.Ping, [(byte)i])]);
+            pongs.AddRange(Output(connection));
+        }
+
+        pongs.Should().Equal(Enumerable.Range(0, 10).Select(i => $"Pong:{i:X2}"));
+    }
+
     [Fact] // WS-01: RFC 6455 §5.2, the most significant bit of a 64-bit length must be 0.
     public void WS01_64BitLengthWithTopBitSet_Fails1002()
     {
