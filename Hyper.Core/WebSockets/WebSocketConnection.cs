@@ -209,6 +209,7 @@ public sealed class WebSocketConnection : IDisposable
 
     public void Dispose()
     {
+        _message.Clear(); // a message cut short by the end of the connection gives its pooled segments back
         _inflater?.Dispose();
         _deflater?.Dispose();
     }
