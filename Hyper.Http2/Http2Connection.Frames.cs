@@ -116,8 +116,8 @@ public sealed partial class Http2Connection
         _events.Enqueue(new RequestBodyEnded(stream.Id, trailers));
         if (stream.State == Http2StreamState.HalfClosedLocal)
         {
+            // The response ended first (StreamCompleted went out then): both sides are done now (§5.1).
             CloseStream(stream);
-            _events.Enqueue(new StreamCompleted(stream.Id));
         }
         else
         {

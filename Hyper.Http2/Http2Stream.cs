@@ -64,6 +64,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     /// <summary>In the connection's queue of streams with pending DATA.</summary>
     public bool Queued { get; set; }
 
+    /// <summary>
+    /// Half-closed (local) with its handler returned: the response is complete and nobody reads the rest of the
+    /// request, which is still checked frame by frame until the client ends or resets the stream (RFC 9113 §5.1).
+    /// </summary>
+    public bool AwaitsOnlyRequestEnd => State == Http2StreamState.HalfClosedLocal && !HandlerRunning;
+
     public bool ReceivingClosed => State is Http2StreamState.HalfClosedRemote or Http2StreamState.Closed;
     public bool SendingClosed => State is Http2StreamState.HalfClosedLocal or Http2StreamState.Closed;
 }
