@@ -193,6 +193,13 @@ public sealed partial class Http2Connection
                 stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
                 _events.Enqueue(new RequestRejected(streamId, 431, "request header fields too large"));
             }
+            else if (Core.Http.PathDecoder.ContainsEncodedNul(PathWithoutQuery(c.Path!)))
+            {
+                // Not malformed in HTTP/2 terms (§8.3.1 asks only for a non-empty path), but a decoded NUL is refused
+                // as over HTTP/1.1: answered 400, the application never sees it.
+                stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
+                _events.Enqueue(new RequestRejected(streamId, 400, "path encodes a NUL (%00)"));
+            }
             else if (_settings.MaxBodySize > 0 && c.ContentLength > _settings.MaxBodySize)
             {
                 stream.State = Http2StreamState.HalfClosedRemote;
@@ -205,6 +212,12 @@ public sealed partial class Http2Connection
         }
         // The connection's request cap (like HTTP/1.1's keep_alive_max_requests): no new streams after this one.
         if (_requestCount >= _settings.MaxRequests) BeginGracefulGoAway(now, output, immediateFinal: true);
+    }
+
+    private static ReadOnlySpan<byte> PathWithoutQuery(byte[] path)
+    {
+        var query = Array.IndexOf(path, (byte)'?');
+        return query < 0 ? path : path.AsSpan(0, query);
     }
 
     private static bool IsValidPath(byte[] path, string method) =>

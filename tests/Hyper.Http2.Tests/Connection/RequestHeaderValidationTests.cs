@@ -105,6 +105,30 @@ public sealed class RequestHeaderValidationTests
         h.GoAway.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("/a%00b")]
+    [InlineData("/a%00?x=1")]
+    public void Request_PathEncodingNul_Answered400(string path)
+    {
+        // Not malformed for HTTP/2 (§8.3.1), but refused as over HTTP/1.1: the application never sees a NUL in its path.
+        var h = HarnessRequests.Ready();
+
+        h.Get(1, path);
+
+        h.TakeEvents().OfType<RequestRejected>().Should().ContainSingle().Which.StatusCode.Should().Be(400);
+        h.GoAway.Should().BeNull();
+    }
+
+    [Fact]
+    public void Request_NulOnlyInQuery_Served()
+    {
+        var h = HarnessRequests.Ready();
+
+        h.Get(1, "/a?x=%00");
+
+        h.TakeEvents().OfType<RequestRejected>().Should().BeEmpty("the query string is not decoded into the path");
+    }
+
     [Fact]
     public void Request_ContentLengthAboveMaxBodySize_Answered413()
     {
