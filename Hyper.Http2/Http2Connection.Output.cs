@@ -315,6 +315,13 @@ public sealed partial class Http2Connection
         // error right behind the response (h2spec 5.1/8, 6.9.1/3, 8.1.2.1/3, 8.1.2.6/1) would go unanswered whenever
         // the response happened to be faster. The client is asked to stop only once its body is nobody's (see
         // ReturnToStreamWindow).
+        if (stream.BodyRefused)
+        {
+            // The body was refused (413): §8.1's RST_STREAM(NO_ERROR) stops the client at once.
+            ResetAfterResponse(stream, output);
+            _events.Enqueue(new StreamCompleted(stream.Id));
+            return;
+        }
         stream.State = Http2StreamState.HalfClosedLocal;
         _events.Enqueue(new StreamCompleted(stream.Id));
         if (ServesNoRequest) _idleSince = _lastEventAt;

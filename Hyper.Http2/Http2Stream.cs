@@ -41,6 +41,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     public bool ExpectsContinue { get; set; }
     public bool ContinueSent { get; set; }
 
+    /// <summary>
+    /// The request was refused with an error status (413, 431, 400) before its body ended: its DATA is dropped as it
+    /// arrives, and once the error response is complete RST_STREAM(NO_ERROR) asks the client to stop (RFC 9113 §8.1).
+    /// </summary>
+    public bool BodyRefused { get; set; }
+
     /// <summary>The application started its response (HEADERS went out).</summary>
     public bool ResponseStarted { get; set; }
 
