@@ -29,9 +29,12 @@ public enum Http11RejectReason
     InvalidContentLength,
     /// <summary>Both Content-Length and Transfer-Encoding (RFC 9112 §6.1).</summary>
     ContentLengthWithTransferEncoding,
-    /// <summary>Transfer-Encoding is repeated, empty, malformed, or sent in an HTTP/1.0 request.</summary>
+    /// <summary>
+    /// Transfer-Encoding is repeated, empty, malformed, sent in an HTTP/1.0 request, applies chunked twice, or its final
+    /// coding is not chunked (the body length cannot be determined, RFC 9112 §6.3).
+    /// </summary>
     InvalidTransferEncoding,
-    /// <summary>Transfer-Encoding names a coding other than exactly <c>chunked</c> (RFC 9112 §6.1).</summary>
+    /// <summary>Transfer-Encoding names a coding Hyper does not decode before its final <c>chunked</c> (RFC 9112 §6.1).</summary>
     UnsupportedTransferEncoding,
     /// <summary>A chunk-size line breaks RFC 9112 §7.1 (size, extension or terminator).</summary>
     InvalidChunkLine,

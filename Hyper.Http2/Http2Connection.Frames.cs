@@ -76,6 +76,13 @@ public sealed partial class Http2Connection
         if (header.Length > stream.ReceiveWindow)
             throw new Http2ConnectionException(Http2ErrorCode.FlowControlError, "DATA beyond the stream window");
         stream.ReceiveWindow -= header.Length;
+        if (stream.BodyRefused)
+        {
+            // Already answered (413): the body is nobody's, and its window goes back to the connection at once.
+            ReturnToConnectionWindow(header.Length, output);
+            if (header.Has(Http2FrameFlags.EndStream)) EndRequest(stream, trailers: null, output);
+            return;
+        }
         if (padding > 0)
         {
             // Padding is never handed to the application: its window comes back now.
@@ -116,8 +123,8 @@ public sealed partial class Http2Connection
         _events.Enqueue(new RequestBodyEnded(stream.Id, trailers));
         if (stream.State == Http2StreamState.HalfClosedLocal)
         {
+            // The response ended first (StreamCompleted went out then): both sides are done now (§5.1).
             CloseStream(stream);
-            _events.Enqueue(new StreamCompleted(stream.Id));
         }
         else
         {
@@ -133,8 +140,8 @@ public sealed partial class Http2Connection
             return;
         }
         // Answer 413 through the stream layer (Date, Server, access log); the rest of the body is not wanted, so
-        // the request side is reset once the response ends (§8.1).
-        stream.State = Http2StreamState.HalfClosedRemote;
+        // it is dropped as it comes and the request side is reset once the response ends (§8.1).
+        stream.BodyRefused = true;
         _events.Enqueue(new RequestRejected(stream.Id, 413, "request body too large"));
     }
 

@@ -191,11 +191,21 @@ public sealed partial class Http2Connection
             {
                 // Between the advertised list size and the hard limit: decoded fine, answered 431 (§6.5.2 is advisory).
                 stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
+                stream.BodyRefused = !endStream;
                 _events.Enqueue(new RequestRejected(streamId, 431, "request header fields too large"));
+            }
+            else if (Core.Http.PathDecoder.ContainsEncodedNul(PathWithoutQuery(c.Path!)))
+            {
+                // Not malformed in HTTP/2 terms (§8.3.1 asks only for a non-empty path), but a decoded NUL is refused
+                // as over HTTP/1.1: answered 400, the application never sees it.
+                stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
+                stream.BodyRefused = !endStream;
+                _events.Enqueue(new RequestRejected(streamId, 400, "path encodes a NUL (%00)"));
             }
             else if (_settings.MaxBodySize > 0 && c.ContentLength > _settings.MaxBodySize)
             {
-                stream.State = Http2StreamState.HalfClosedRemote;
+                // The declared body is refused before it comes (RFC 9110 §15.5.14); DATA already on its way is dropped.
+                stream.BodyRefused = true;
                 _events.Enqueue(new RequestRejected(streamId, 413, "request body too large"));
             }
             else if (endStream)
@@ -205,6 +215,12 @@ public sealed partial class Http2Connection
         }
         // The connection's request cap (like HTTP/1.1's keep_alive_max_requests): no new streams after this one.
         if (_requestCount >= _settings.MaxRequests) BeginGracefulGoAway(now, output, immediateFinal: true);
+    }
+
+    private static ReadOnlySpan<byte> PathWithoutQuery(byte[] path)
+    {
+        var query = Array.IndexOf(path, (byte)'?');
+        return query < 0 ? path : path.AsSpan(0, query);
     }
 
     private static bool IsValidPath(byte[] path, string method) =>

@@ -120,6 +120,14 @@ public sealed partial class Http2Connection
     {
         stream.ConsumedNotUpdated += bytes;
         if (stream.ConsumedNotUpdated < _limits.InitialStreamWindowSize / 2) return;
+        if (stream.AwaitsOnlyRequestEnd)
+        {
+            // §8.1: the response is complete and its handler gone, so the rest of the body is discarded. Rather than
+            // reopen the window for more of it, RST_STREAM(NO_ERROR) asks the client to stop. A short body still ends
+            // within the window it already has, every frame of it checked.
+            ResetAfterResponse(stream, output);
+            return;
+        }
         Http2FrameWriter.WriteWindowUpdate(output, stream.Id, stream.ConsumedNotUpdated);
         stream.ReceiveWindow += stream.ConsumedNotUpdated;
         stream.ConsumedNotUpdated = 0;
@@ -280,6 +288,14 @@ public sealed partial class Http2Connection
         EndResponse(stream, output);
     }
 
+    /// <summary>§8.1: RST_STREAM(NO_ERROR) on a stream whose response is complete: the client stops sending its request.</summary>
+    private void ResetAfterResponse(Http2Stream stream, IBufferWriter<byte> output)
+    {
+        Http2FrameWriter.WriteRstStream(output, stream.Id, Http2ErrorCode.NoError);
+        _recentlyClosed.Add(stream.Id, resetByUs: true);
+        CloseStream(stream);
+    }
+
     /// <summary>Our END_STREAM went out: the response is complete (§8.1).</summary>
     private void EndResponse(Http2Stream stream, IBufferWriter<byte> output)
     {
@@ -293,11 +309,22 @@ public sealed partial class Http2Connection
             _events.Enqueue(new StreamCompleted(stream.Id));
             return;
         }
-        // §8.1: a complete response before the whole request: RST_STREAM(NO_ERROR) tells the client to stop sending.
-        Http2FrameWriter.WriteRstStream(output, stream.Id, Http2ErrorCode.NoError);
-        _recentlyClosed.Add(stream.Id, resetByUs: true);
-        CloseStream(stream);
+        // §5.1: a complete response before the whole request leaves the stream half-closed (local). The rest of the
+        // request is still checked, and its errors still get RST_STREAM or GOAWAY with their own code: an immediate
+        // RST_STREAM(NO_ERROR) (§8.1 allows it) would make every later frame one we must ignore (§5.4.2), so a client
+        // error right behind the response (h2spec 5.1/8, 6.9.1/3, 8.1.2.1/3, 8.1.2.6/1) would go unanswered whenever
+        // the response happened to be faster. The client is asked to stop only once its body is nobody's (see
+        // ReturnToStreamWindow).
+        if (stream.BodyRefused)
+        {
+            // The body was refused (413): §8.1's RST_STREAM(NO_ERROR) stops the client at once.
+            ResetAfterResponse(stream, output);
+            _events.Enqueue(new StreamCompleted(stream.Id));
+            return;
+        }
+        stream.State = Http2StreamState.HalfClosedLocal;
         _events.Enqueue(new StreamCompleted(stream.Id));
+        if (ServesNoRequest) _idleSince = _lastEventAt;
     }
 
     /// <summary>Encodes a response (or trailer, when <paramref name="status"/> is 0) header block and writes it as HEADERS + CONTINUATION.</summary>

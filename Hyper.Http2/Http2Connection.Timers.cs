@@ -28,7 +28,7 @@ public sealed partial class Http2Connection
                 if (!_prefaceReceived) deadline = MonotonicTime.After(_startedAt, headersTimeout);
                 if (_blockStreamId != 0) deadline = Math.Min(deadline, MonotonicTime.After(_blockStartedAt, headersTimeout));
             }
-            if (_openStreams == 0 && _handlersRunning == 0 && _settings.KeepAliveTimeout > TimeSpan.Zero)
+            if (_settings.KeepAliveTimeout > TimeSpan.Zero && ServesNoRequest)
                 deadline = Math.Min(deadline, MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout));
             if (_shutdownPingAt != long.MaxValue)
                 deadline = Math.Min(deadline, MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout));
@@ -55,8 +55,7 @@ public sealed partial class Http2Connection
                 return;
             }
         }
-        if (_openStreams == 0 && _handlersRunning == 0 && _settings.KeepAliveTimeout > TimeSpan.Zero
-            && now >= MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout))
+        if (_settings.KeepAliveTimeout > TimeSpan.Zero && ServesNoRequest && now >= MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout))
         {
             ConnectionError(Http2ErrorCode.NoError, "idle", output);
             return;
@@ -130,6 +129,12 @@ public sealed partial class Http2Connection
 
     private void MaybeFinishShutdown(IBufferWriter<byte> output)
     {
-        if ((_finalGoAwaySent || _peerSentGoAway) && _openStreams == 0 && _handlersRunning == 0) _shouldClose = true;
+        if (!_finalGoAwaySent && !_peerSentGoAway || _handlersRunning != 0) return;
+        // Requests whose responses are complete are not waited for: §8.1 lets us ask the client to stop sending them.
+        if (_openStreams != 0)
+        {
+            foreach (var stream in _streams.Values.Where(s => s.AwaitsOnlyRequestEnd).ToList()) ResetAfterResponse(stream, output);
+        }
+        if (_openStreams == 0) _shouldClose = true;
     }
 }

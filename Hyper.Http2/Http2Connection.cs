@@ -216,7 +216,27 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         stream.PendingTrailers = null;
         stream.EndAfterPending = false;
         if (!stream.HandlerRunning) Forget(stream);
-        if (_openStreams == 0 && _handlersRunning == 0) _idleSince = _lastEventAt;
+        if (ServesNoRequest) _idleSince = _lastEventAt;
+    }
+
+    /// <summary>
+    /// No request is being served: no handler runs and every stream still open only waits for the end of a request
+    /// whose response is complete (<see cref="Http2Stream.AwaitsOnlyRequestEnd"/>). A client that leaves such a stream
+    /// open and sends nothing more does not hold the connection past its idle timeout.
+    /// </summary>
+    private bool ServesNoRequest => _handlersRunning == 0 && (_openStreams == 0 || _streams.Values.All(s => s.State == Http2StreamState.Closed || s.AwaitsOnlyRequestEnd));
+
+    /// <summary>
+    /// The handler of a stream still receiving (half-closed (local): its response is complete) returned: the body bytes
+    /// it never read are discarded, and their window goes back as if they had been read.
+    /// </summary>
+    private void ReleaseUnread(Http2Stream stream, IBufferWriter<byte> output)
+    {
+        var unread = (int)Math.Min(int.MaxValue, stream.Unconsumed);
+        stream.Unconsumed = 0;
+        if (unread == 0) return;
+        ReturnToConnectionWindow(unread, output);
+        ReturnToStreamWindow(stream, unread, output);
     }
 
     /// <summary>Drops a closed stream whose handler is done; request bytes it never read go back to the connection window.</summary>
@@ -252,7 +272,8 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         _handlersRunning--;
         ReleaseSlot(stream);
         if (stream.State == Http2StreamState.Closed) Forget(stream);
-        if (_openStreams == 0 && _handlersRunning == 0) _idleSince = _lastEventAt;
+        else ReleaseUnread(stream, output);
+        if (ServesNoRequest) _idleSince = _lastEventAt;
         MaybeFinishShutdown(output);
     }
 }

@@ -41,6 +41,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     public bool ExpectsContinue { get; set; }
     public bool ContinueSent { get; set; }
 
+    /// <summary>
+    /// The request was refused with an error status (413, 431, 400) before its body ended: its DATA is dropped as it
+    /// arrives, and once the error response is complete RST_STREAM(NO_ERROR) asks the client to stop (RFC 9113 §8.1).
+    /// </summary>
+    public bool BodyRefused { get; set; }
+
     /// <summary>The application started its response (HEADERS went out).</summary>
     public bool ResponseStarted { get; set; }
 
@@ -63,6 +69,12 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
 
     /// <summary>In the connection's queue of streams with pending DATA.</summary>
     public bool Queued { get; set; }
+
+    /// <summary>
+    /// Half-closed (local) with its handler returned: the response is complete and nobody reads the rest of the
+    /// request, which is still checked frame by frame until the client ends or resets the stream (RFC 9113 §5.1).
+    /// </summary>
+    public bool AwaitsOnlyRequestEnd => State == Http2StreamState.HalfClosedLocal && !HandlerRunning;
 
     public bool ReceivingClosed => State is Http2StreamState.HalfClosedRemote or Http2StreamState.Closed;
     public bool SendingClosed => State is Http2StreamState.HalfClosedLocal or Http2StreamState.Closed;

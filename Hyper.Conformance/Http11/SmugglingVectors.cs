@@ -42,9 +42,10 @@ public static partial class SmugglingVectors
         yield return Reject("CL 0 with TE chunked", clte, PostHead("Content-Length: 0\r\nTransfer-Encoding: chunked\r\n") + ChunkedHello);
 
         const string tete = "RFC 9112 §6.1, §7; security.md H1-02";
-        yield return Reject("TE xchunked", tete + " (unknown coding → 501, RFC 9112 §6.1)", PostHead("Transfer-Encoding: xchunked\r\n") + ChunkedHello, 501);
-        yield return Reject("TE chunked, identity", tete + " (chunked must be the only coding)", PostHead("Transfer-Encoding: chunked, identity\r\n") + ChunkedHello, 501);
-        yield return Reject("TE identity, chunked", tete + " (only chunked is implemented)", PostHead("Transfer-Encoding: identity, chunked\r\n") + ChunkedHello, 501);
+        yield return Reject("TE xchunked", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: xchunked\r\n") + ChunkedHello);
+        yield return Reject("TE chunked, identity", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: chunked, identity\r\n") + ChunkedHello);
+        yield return Reject("TE chunked, gzip", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: chunked, gzip\r\n") + ChunkedHello);
+        yield return Reject("TE identity, chunked", tete + " (unknown coding before chunked → 501, RFC 9112 §6.1)", PostHead("Transfer-Encoding: identity, chunked\r\n") + ChunkedHello, 501);
         yield return Reject("TE ,chunked", "HTTP Garden: Gunicorn bug 21; " + tete, PostHead("Transfer-Encoding: ,chunked\r\n") + ChunkedHello);
         yield return Reject("TE empty value", tete, PostHead("Transfer-Encoding: \r\n") + ChunkedHello);
         yield return Reject("TE duplicate header", tete + " (B2.2 rule 2)", PostHead("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n") + ChunkedHello);

@@ -5,6 +5,16 @@ namespace Hyper.Core.Http;
 /// <summary>Percent-decodes a raw request path into the ASGI <c>path</c> string (UTF-8, RFC 3986 §2.1).</summary>
 public static class PathDecoder
 {
+    /// <summary>
+    /// True when decoding would put a NUL into the path (<c>%00</c>). No legitimate path names a NUL, and an application
+    /// that hands the decoded path to a file system or a C library may see it cut short there (as Kestrel does, the
+    /// protocols refuse such a request with 400 before it reaches the application).
+    /// </summary>
+    public static bool ContainsEncodedNul(ReadOnlySpan<byte> rawPath) =>
+        // Every "%00" decodes to NUL: a valid escape before it cannot swallow its '%' (an escape's digits are hex), and
+        // a lone '%' before it ("%%00") stays literal while the "%00" still decodes.
+        rawPath.IndexOf("%00"u8) >= 0;
+
     public static string Decode(ReadOnlySpan<byte> rawPath)
     {
         if (rawPath.IndexOf((byte)'%') < 0)

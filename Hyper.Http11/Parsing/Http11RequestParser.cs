@@ -45,7 +45,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
             if (_requestLine is null)
             {
                 // Counted from the start of the head, so leading empty lines cannot stretch the limit.
-                if (_lines.LineStart - 2 > limits.MaxRequestLineSize) throw RequestLineTooLong();
+                if (_lines.LineStart - 2 > limits.MaxRequestLineSize) throw RequestLineTooLong(line);
                 // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request-line.
                 if (line.Length == 0) continue;
                 _requestLine = RequestLine.Parse(LineScanner.Contiguous(line, ref _scratch));
@@ -71,7 +71,7 @@ internal sealed class Http11RequestParser(Http11Limits limits)
         if (_requestLine is null)
         {
             // The line could still end in CR LF: only CR of it may be buffered beyond the limit.
-            if (buffer.Length - 1 > limits.MaxRequestLineSize) throw RequestLineTooLong();
+            if (buffer.Length - 1 > limits.MaxRequestLineSize) throw RequestLineTooLong(buffer.Slice(_lines.LineStart));
         }
         // Two or more pending bytes cannot be the final empty line: they become a field line of at least
         // pending + 1 bytes (its CRLF completed).
@@ -82,7 +82,17 @@ internal sealed class Http11RequestParser(Http11Limits limits)
         return null;
     }
 
-    private static Http11ProtocolException RequestLineTooLong() => new(Http11RejectReason.RequestLineTooLong, "request line exceeds the size limit");
+    /// <summary>
+    /// 414 is about the request-target (RFC 9110 §15.5.15). A line over the limit that has no space yet is all method:
+    /// a method token that long is no method the server implements, so it is a bad request (400), not a long URI.
+    /// <paramref name="line"/> is the request line so far (leading empty lines were already read past).
+    /// </summary>
+    private static Http11ProtocolException RequestLineTooLong(in ReadOnlySequence<byte> line)
+    {
+        return line.PositionOf((byte)' ') is null
+            ? new(Http11RejectReason.InvalidMethod, "method token exceeds the request-line size limit")
+            : new(Http11RejectReason.RequestLineTooLong, "request line exceeds the size limit");
+    }
 
     private static Http11ProtocolException HeaderSectionTooLarge(string detail) => new(Http11RejectReason.HeaderSectionTooLarge, detail);
 }

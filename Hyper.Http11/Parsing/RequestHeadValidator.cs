@@ -79,6 +79,10 @@ internal static class RequestHeadValidator
         // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks a Host header field.
         if (host is null && isHttp11) throw Reject(Http11RejectReason.InvalidHost, "HTTP/1.1 request without Host");
         if (host is { } h && !HostSyntax.IsValid(h.Value.Span)) throw Reject(Http11RejectReason.InvalidHost, "Host value is invalid");
+        // RFC 9112 §3.2: an empty Host stands for a target URI without authority. An origin-form request is for an
+        // http(s) URI, whose host is never empty (RFC 9110 §4.2.1, §4.2.2), so its Host cannot be empty.
+        if (host is { Value.IsEmpty: true } && line.Target.Form == RequestTargetForm.Origin)
+            throw Reject(Http11RejectReason.InvalidHost, "empty Host with an origin-form target");
 
         if (line.Target.Authority is { } targetAuthority)
         {
@@ -124,23 +128,34 @@ internal static class RequestHeadValidator
     }
 
     /// <summary>
-    /// RFC 9112 §6.1: <c>Transfer-Encoding = #transfer-coding</c>. The list must be exactly <c>chunked</c>:
-    /// a malformed list (empty elements, non-tokens, parameters) is 400, a well-formed list naming any other
-    /// coding is 501 (RFC 9112 §6.1: "a server that receives a request message with a transfer coding it
-    /// does not understand SHOULD respond with 501").
+    /// RFC 9112 §6.1: <c>Transfer-Encoding = #transfer-coding</c>. Only <c>chunked</c> is decoded, so the list must be
+    /// exactly <c>chunked</c>. What is wrong decides the status:
+    /// <list type="bullet">
+    /// <item>a malformed list (empty elements, non-tokens, parameters) is 400;</item>
+    /// <item>a final coding other than <c>chunked</c> (<c>gzip</c>, <c>chunked, gzip</c>) leaves the body's length
+    /// undeterminable: RFC 9112 §6.3 says 400 and close, whatever the codings are;</item>
+    /// <item><c>chunked</c> twice is 400 too (§6.1: a sender MUST NOT apply it more than once);</item>
+    /// <item>a well-formed list ending in <c>chunked</c> with another coding before it (<c>gzip, chunked</c>) is 501
+    /// (§6.1: "a server that receives a request message with a transfer coding it does not understand SHOULD respond
+    /// with 501").</item>
+    /// </list>
     /// </summary>
     private static void ValidateTransferCodings(ReadOnlySpan<byte> value)
     {
-        var count = 0;
-        var onlyChunked = true;
+        var chunkedCount = 0;
+        var unknownCount = 0;
+        var lastIsChunked = false;
         foreach (var range in value.Split((byte)','))
         {
             var coding = FieldSyntax.TrimWhitespace(value[range]);
             if (!FieldSyntax.IsToken(coding)) throw Reject(Http11RejectReason.InvalidTransferEncoding, "Transfer-Encoding is not a list of tokens");
-            onlyChunked &= Ascii.EqualsIgnoreCase(coding, "chunked"u8);
-            count++;
+            lastIsChunked = Ascii.EqualsIgnoreCase(coding, "chunked"u8);
+            if (lastIsChunked) chunkedCount++;
+            else unknownCount++;
         }
-        if (count != 1 || !onlyChunked) throw Reject(Http11RejectReason.UnsupportedTransferEncoding, "Transfer-Encoding is not exactly chunked");
+        if (!lastIsChunked) throw Reject(Http11RejectReason.InvalidTransferEncoding, "the final transfer coding is not chunked");
+        if (chunkedCount > 1) throw Reject(Http11RejectReason.InvalidTransferEncoding, "chunked is applied more than once");
+        if (unknownCount > 0) throw Reject(Http11RejectReason.UnsupportedTransferEncoding, "a transfer coding other than chunked");
     }
 
     private static bool ListContains(ReadOnlySpan<byte> list, ReadOnlySpan<byte> token)

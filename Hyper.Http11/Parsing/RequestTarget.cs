@@ -1,3 +1,5 @@
+using Hyper.Core.Http;
+
 namespace Hyper.Http11.Parsing;
 
 /// <summary>
@@ -50,6 +52,7 @@ internal readonly record struct RequestTarget(RequestTargetForm Form, byte[] Pat
         // RFC 9112 §3.2.2: an absolute-form target with an empty path stands for "/".
         var pathBytes = path.IsEmpty ? "/"u8.ToArray() : path.ToArray();
         if (pathBytes[0] != (byte)'/') throw Invalid("path must start with '/'");
+        if (PathDecoder.ContainsEncodedNul(pathBytes)) throw Invalid("path encodes a NUL (%00)");
         return new RequestTarget(form, pathBytes, query.ToArray(), authority);
     }
 

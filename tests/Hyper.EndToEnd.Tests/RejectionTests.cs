@@ -9,7 +9,12 @@ public sealed class RejectionTests
         foreach (var backend in Backends.All)
         {
             data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
-            data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 501);
+            data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 400);
+            data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400);
+            data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501);
+            data.Add(backend, "GET / HTTP/1.1\r\nHost: \r\n\r\n", 400);
+            data.Add(backend, new string('M', 100 * 1024), 400);
+            data.Add(backend, "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 400);
             data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400);
             data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", 400);
             data.Add(backend, "GET / HTTP/1.1\r\nHost: x\r\nBad Header: v\r\n\r\n", 400);
@@ -21,6 +26,7 @@ public sealed class RejectionTests
             data.Add(backend, "GET / HTTP/1.1\r\n\r\n", 400);
             data.Add(backend, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
             data.Add(backend, "GET /" + new string('a', 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+            data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413);
             data.Add(backend, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + new string('a', 40_000) + "\r\n\r\n", 431);
             data.Add(backend, "GET / HTTP/1.1\r\nHost: x\r\n" + string.Concat(Enumerable.Range(0, 150).Select(i => $"X-{i}: v\r\n")) + "\r\n", 431);
             data.Add(backend, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;a\nb\r\nhello\r\n0\r\n\r\n", 400);

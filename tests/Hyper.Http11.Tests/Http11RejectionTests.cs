@@ -69,16 +69,30 @@ public sealed class Http11RejectionTests
         { "Host bad port", "GET / HTTP/1.1\r\nHost: a:8x\r\n\r\n", 400 },
         { "two Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400 },
         { "absolute-form Host mismatch", "GET http://a/ HTTP/1.1\r\nHost: b\r\n\r\n", 400 },
+        // RFC 9110 §4.2.1: an origin-form target stands for an http URI, whose host is never empty.
+        { "empty Host, origin-form", "GET / HTTP/1.1\r\nHost: \r\n\r\n", 400 },
+        { "empty Host, origin-form, HTTP/1.0", "GET / HTTP/1.0\r\nHost:\r\n\r\n", 400 },
+        // A decoded NUL in the path (as Kestrel): never a legitimate name, and a C library or file system cuts it short.
+        { "path with %00", "GET /a%00b HTTP/1.1\r\nHost: h\r\n\r\n", 400 },
+        { "path ending %00", "GET /a%00 HTTP/1.1\r\nHost: h\r\n\r\n", 400 },
+        { "path %%00", "GET /%%00 HTTP/1.1\r\nHost: h\r\n\r\n", 400 },
+        { "absolute-form path with %00", "GET http://h/%00 HTTP/1.1\r\nHost: h\r\n\r\n", 400 },
         // H1-01 / H1-02 / H1-03 Transfer-Encoding.
         { "CL and TE", Post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400 },
         { "TE and CL", Post + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400 },
         { "TE in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400 },
         { "duplicate TE", Post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400 },
-        { "TE xchunked", Post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", 501 },
-        { "TE identity", Post + "Transfer-Encoding: identity\r\n\r\n", 501 },
+        // RFC 9112 §6.3: a final coding other than chunked leaves the length undeterminable: 400 and close, whatever
+        // the coding; 501 (§6.1) is for a coding Hyper does not implement before a final chunked.
+        { "TE xchunked", Post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", 400 },
+        { "TE identity", Post + "Transfer-Encoding: identity\r\n\r\n", 400 },
+        { "TE gzip", Post + "Transfer-Encoding: gzip\r\n\r\n", 400 },
+        { "TE chunked, gzip", Post + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400 },
         { "TE gzip, chunked", Post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501 },
-        { "TE chunked, identity", Post + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 501 },
-        { "TE chunked, chunked", Post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 501 },
+        { "TE gzip, deflate, chunked", Post + "Transfer-Encoding: gzip, deflate, chunked\r\n\r\n0\r\n\r\n", 501 },
+        { "TE chunked, identity", Post + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400 },
+        { "TE chunked, chunked", Post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400 },
+        { "TE chunked, gzip, chunked", Post + "Transfer-Encoding: chunked, gzip, chunked\r\n\r\n0\r\n\r\n", 400 },
         { "TE ,chunked", Post + "Transfer-Encoding: ,chunked\r\n\r\n0\r\n\r\n", 400 },
         { "TE chunked,", Post + "Transfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", 400 },
         { "TE empty", Post + "Transfer-Encoding: \r\n\r\n", 400 },
@@ -157,6 +171,10 @@ public sealed class Http11RejectionTests
         { "request line over the limit", "GET /0123456789 HTTP/1.1\r\nHost: h\r\n\r\n", 414, new Http11Limits { MaxRequestLineSize = 16 } },
         { "request line over the limit, no CRLF yet", "GET /0123456789abcdef", 414, new Http11Limits { MaxRequestLineSize = 16 } },
         { "leading empty lines count", "\r\n\r\n\r\nGET /1234 HTTP/1.1\r\nHost: h\r\n\r\n", 414, new Http11Limits { MaxRequestLineSize = 18 } },
+        // 414 is about the target (RFC 9110 §15.5.15): a line over the limit that is still all method is a bad request.
+        { "method over the limit, no SP yet", new string('G', 40), 400, new Http11Limits { MaxRequestLineSize = 16 } },
+        { "method over the limit, line complete", new string('G', 40) + "\r\nHost: h\r\n\r\n", 400, new Http11Limits { MaxRequestLineSize = 16 } },
+        { "method over the limit after empty lines", "\r\n\r\n" + new string('G', 40), 400, new Http11Limits { MaxRequestLineSize = 16 } },
         { "header section over the limit", "GET / HTTP/1.1\r\nHost: h\r\nA: 1234567\r\n\r\n", 431, new Http11Limits { MaxHeaderSize = 20 } },
         { "header section over the limit, incomplete", "GET / HTTP/1.1\r\nHost: h\r\nA: 0123456789012345678901234567", 431, new Http11Limits { MaxHeaderSize = 20 } },
         { "too many fields", "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\n\r\n", 431, new Http11Limits { MaxHeaderCount = 2 } },
@@ -178,6 +196,27 @@ public sealed class Http11RejectionTests
             .Which.Should().EndWith($" {status}", rule);
         t.Output.Should().StartWith($"HTTP/1.1 {status} ").And.Contain("\r\nconnection: close\r\n");
         t.ShouldClose.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Receive_HundredKilobyteMethod_400NotUriTooLong()
+    {
+        // A 100 KB method token and no space yet: refused as a bad method as soon as the limit is passed.
+        var h = new Http11Harness();
+        h.Feed(new string('A', 100 * 1024));
+
+        h.Single<Hyper.Core.Protocols.RequestRejected>().StatusCode.Should().Be(400);
+        h.Connection.WantsInput.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Receive_EmptyHostWithAsteriskForm_Accepted()
+    {
+        // The empty-Host rule is for origin-form targets; OPTIONS * keeps the RFC 9112 §3.2 allowance it had.
+        var h = new Http11Harness();
+        h.Feed("OPTIONS * HTTP/1.1\r\nHost: \r\n\r\n");
+
+        h.Events.OfType<Hyper.Core.Protocols.RequestReceived>().Should().ContainSingle();
     }
 
     [Fact]

@@ -88,7 +88,8 @@ public sealed class FlowControlInTests
         // §5.4.2: DATA already in flight after our RST_STREAM is not an error, and must not leak the connection window.
         var h = HarnessRequests.Ready(new Http2Limits { InitialConnectionWindowSize = 65_535 });
         h.Post(1);
-        h.Respond(1); // complete response → RST_STREAM(NO_ERROR)
+        h.StartResponse(1);
+        h.Do((c, o) => c.AbortStream(1, o)); // the application failed mid-response → RST_STREAM(INTERNAL_ERROR)
         h.HandlerDone(1);
         h.TakeFrames();
 

@@ -144,4 +144,25 @@ public sealed class RequestBodyTests
 
         h.TakeEvents().OfType<RequestRejected>().Should().ContainSingle().Which.StatusCode.Should().Be(413);
     }
+
+    [Fact]
+    public void Data_AfterTheBodyWasRefused_DroppedThenStreamResetNoError()
+    {
+        // The rest of a body over max_body_size keeps arriving: dropped (no connection error, no event), and once the
+        // 413 is out, RST_STREAM(NO_ERROR) tells the client to stop (§8.1).
+        var h = HarnessRequests.Ready(configure: s => s with { MaxBodySize = 10 });
+        h.Post(1);
+        h.Data(1, 11, endStream: false);
+        h.TakeEvents();
+
+        h.Data(1, 100, endStream: false);
+        h.Respond(1, 413, "too large");
+        h.HandlerDone(1);
+        h.Data(1, 100, endStream: true);
+
+        h.GoAway.Should().BeNull();
+        h.Reset(1)!.ErrorCode.Should().Be(Http2ErrorCode.NoError);
+        h.TakeEvents().OfType<RequestBodyReceived>().Should().BeEmpty();
+        h.ShouldServe(3);
+    }
 }

@@ -105,6 +105,30 @@ public sealed class RequestHeaderValidationTests
         h.GoAway.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData("/a%00b")]
+    [InlineData("/a%00?x=1")]
+    public void Request_PathEncodingNul_Answered400(string path)
+    {
+        // Not malformed for HTTP/2 (§8.3.1), but refused as over HTTP/1.1: the application never sees a NUL in its path.
+        var h = HarnessRequests.Ready();
+
+        h.Get(1, path);
+
+        h.TakeEvents().OfType<RequestRejected>().Should().ContainSingle().Which.StatusCode.Should().Be(400);
+        h.GoAway.Should().BeNull();
+    }
+
+    [Fact]
+    public void Request_NulOnlyInQuery_Served()
+    {
+        var h = HarnessRequests.Ready();
+
+        h.Get(1, "/a?x=%00");
+
+        h.TakeEvents().OfType<RequestRejected>().Should().BeEmpty("the query string is not decoded into the path");
+    }
+
     [Fact]
     public void Request_ContentLengthAboveMaxBodySize_Answered413()
     {
@@ -113,6 +137,27 @@ public sealed class RequestHeaderValidationTests
         h.Post(1, contentLength: 101);
 
         h.TakeEvents().OfType<RequestRejected>().Should().ContainSingle().Which.StatusCode.Should().Be(413);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Request_ContentLengthAboveMaxBodySize_BodyInFlightDroppedAndStreamResetNoError(bool dataBeforeResponse)
+    {
+        // The client sends its body right behind the HEADERS: those DATA frames are no error. Once the 413 is out,
+        // RST_STREAM(NO_ERROR) tells the client to stop (§8.1); what was already in flight is tolerated (§5.4.2).
+        var h = HarnessRequests.Ready(configure: s => s with { MaxBodySize = 100 });
+        h.Post(1, contentLength: 101);
+        if (dataBeforeResponse) h.Data(1, 50, endStream: false);
+
+        h.Respond(1, 413, "too large"); // as the driver answers RequestRejected
+        h.HandlerDone(1);
+        h.Data(1, 51, endStream: true);
+
+        h.GoAway.Should().BeNull("DATA on a refused body is no connection error");
+        h.Reset(1)!.ErrorCode.Should().Be(Http2ErrorCode.NoError);
+        h.Events.OfType<RequestBodyReceived>().Should().BeEmpty("a refused body never reaches the stream layer");
+        h.ShouldServe(3);
     }
 
     [Fact]
