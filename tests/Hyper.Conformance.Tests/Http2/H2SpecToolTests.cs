@@ -16,7 +16,7 @@ namespace Hyper.Conformance.Tests.Http2;
 /// (its responses complete while requests are still open, the half-closed (local) state of RFC 9113 §5.1). Every case
 /// must pass, except, on h2c only, the invalid-preface case (http2/3.5/2), which a cleartext port shared with HTTP/1.1
 /// reads as an HTTP/1.1 request. Each run's one-line summary goes to the test output and, when
-/// <c>HYPER_H2SPEC_SUMMARY</c> names a file, to that file (.ci/run prints it).
+/// <c>HYPER_TEST_H2SPEC_SUMMARY</c> names a file, to that file (.ci/run prints it).
 /// </summary>
 public sealed class H2SpecToolTests(ITestOutputHelper output)
 {
@@ -162,7 +162,7 @@ public sealed class H2SpecToolTests(ITestOutputHelper output)
     private void Report(string line)
     {
         output.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("HYPER_H2SPEC_SUMMARY") is { Length: > 0 } summary)
+        if (Environment.GetEnvironmentVariable("HYPER_TEST_H2SPEC_SUMMARY") is { Length: > 0 } summary)
         {
             lock (SummaryLock) File.AppendAllText(summary, line + Environment.NewLine);
         }
