@@ -27,18 +27,21 @@ public sealed class ConnectionDrainer
         if (_draining && _open.IsEmpty) _empty.TrySetResult();
     }
 
-    /// <summary>Returns true when every connection closed within <paramref name="timeout"/>.</summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time)
+    /// <summary>
+    /// Returns true when every connection closed within <paramref name="timeout"/>; when it runs out, or
+    /// <paramref name="cutShort"/> fires first (the host wants the stop over now), aborts the rest and returns false.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken cutShort = default)
     {
         _draining = true;
         foreach (var connection in _open.Keys) await connection.BeginShutdownAsync();
         if (_open.IsEmpty) return true;
         try
         {
-            await _empty.Task.WaitAsync(timeout, time);
+            await _empty.Task.WaitAsync(timeout, time, cutShort);
             return true;
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             foreach (var connection in _open.Keys) connection.Abort();
             return false;
