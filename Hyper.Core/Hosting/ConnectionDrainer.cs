@@ -7,7 +7,7 @@ namespace Hyper.Core.Hosting;
 /// Tracks open connections so that shutdown can be graceful: ask each to finish (idle ones close at once,
 /// busy ones after their current response), wait up to the graceful timeout, then abort what is left.
 /// </summary>
-public sealed class ConnectionDrainer
+internal sealed class ConnectionDrainer
 {
     private readonly ConcurrentDictionary<ConnectionDriver, byte> _open = new();
     private readonly TaskCompletionSource _empty = new(TaskCreationOptions.RunContinuationsAsynchronously);

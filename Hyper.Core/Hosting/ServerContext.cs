@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Hyper.Core.Hosting;
 
 /// <summary>What every connection of one server shares: options, the application, logs, the clock.</summary>
-public sealed class ServerContext
+internal sealed class ServerContext
 {
     private static readonly byte[] ServerName = "server"u8.ToArray();
     private static readonly byte[] ServerValue = "hyper"u8.ToArray();

@@ -3,7 +3,7 @@ using System.Text;
 namespace Hyper.Core.Http;
 
 /// <summary>Percent-decodes a raw request path into the ASGI <c>path</c> string (UTF-8, RFC 3986 §2.1).</summary>
-public static class PathDecoder
+internal static class PathDecoder
 {
     public static string Decode(ReadOnlySpan<byte> rawPath)
     {
