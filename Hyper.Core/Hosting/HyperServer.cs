@@ -43,6 +43,7 @@ public sealed class HyperServer
     private Task<int>? _running;
     private int _startCalled;
 
+    /// <exception cref="OptionsValidationException"><c>alpn_protocols</c> names an id no protocol registered.</exception>
     public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend, ProtocolRegistry protocols,
         IAccessLog accessLog, ILoggerFactory loggerFactory, ITlsHandshaker? tls = null)
     {
@@ -53,6 +54,8 @@ public sealed class HyperServer
         _accessLog = accessLog;
         _logger = loggerFactory.CreateLogger("hyper.error");
         _tlsEnabled = tls is { IsEnabled: true };
+        if (_tlsEnabled && options.Tls.AlpnProtocols.FirstOrDefault(id => !protocols.AlpnIds.Contains(id)) is { } unknown)
+            throw new OptionsValidationException("alpn_protocols", $"'{unknown}' is not a registered protocol ({string.Join(", ", protocols.AlpnIds)})");
         _pipeline = new ConnectionPipeline(
             _tlsEnabled ? new TlsStep(tls!, protocols) : null,
             new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time));
