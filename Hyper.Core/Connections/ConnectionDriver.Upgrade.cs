@@ -25,7 +25,7 @@ internal sealed partial class ConnectionDriver
             if (!UpgradeRequest.ListsToken(received.Head, token)) continue;
             // The new protocol's opening is made first, aside: a target that declines (HTTP/2: invalid HTTP2-Settings,
             // or a TLS connection) means no switch at all, so the 101 goes out only for a switch that will happen.
-            var opening = new System.Buffers.ArrayBufferWriter<byte>(64);
+            var opening = new ArrayBufferWriter<byte>(64);
             var upgraded = ((IUpgradeTargetFactory)registration.Factory).CreateUpgraded(_info, received.Head, Now, opening);
             if (upgraded is null)
             {
