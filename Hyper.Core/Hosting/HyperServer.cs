@@ -139,7 +139,16 @@ public sealed class HyperServer
     private async Task<int> RunOnBackendAsync()
     {
         var exitCode = 0;
-        await _backend.RunAsync(async _ => exitCode = await ServeAsync(_stopping.Token), CancellationToken.None);
+        try
+        {
+            await _backend.RunAsync(async _ => exitCode = await ServeAsync(_stopping.Token), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // An unexpected failure before the server listened must reach StartAsync, which waits for Started.
+            _started.TrySetException(ex);
+            throw;
+        }
         return exitCode;
     }
 
