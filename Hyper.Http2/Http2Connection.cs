@@ -1,5 +1,4 @@
 using System.Buffers;
-using Hyper.Core.Connections;
 using Hyper.Core.Protocols;
 using Hyper.Http2.Frames;
 using Hyper.Http2.Hpack;
@@ -93,9 +92,9 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
             {
                 switch (PrefaceSniffer.Classify(buffer))
                 {
-                    case null:
+                    case PrefaceMatch.NeedMoreBytes:
                         return buffer.Start;
-                    case PrefaceSniffer.Result.Http11:
+                    case PrefaceMatch.NoMatch:
                         // RFC 9113 §3.4: anything else than the preface is a connection error of type PROTOCOL_ERROR.
                         throw new Http2ConnectionException(Http2ErrorCode.ProtocolError, "invalid connection preface");
                 }

@@ -19,13 +19,14 @@ public sealed class Http2ProtocolFactory(Http2ConnectionSettings settings) : IUp
 
     public Http2ConnectionSettings Settings => settings;
 
-    public string UpgradeToken => "h2c";
-
     public IStreamProtocol Create(ConnectionInfo connection) => new Http2Connection(settings, connection);
 
-    public IStreamProtocol? CreateUpgraded(ConnectionInfo connection, RequestHead request, ReadOnlySpan<byte> upgradeSettings, long now, System.Buffers.IBufferWriter<byte> output)
+    public IStreamProtocol? CreateUpgraded(ConnectionInfo connection, RequestHead request, long now, System.Buffers.IBufferWriter<byte> output)
     {
-        var protocol = new Http2Connection(settings, connection);
-        return protocol.StartUpgraded(request, upgradeSettings, now, output) ? protocol : null;
+        // H2-16: h2c is cleartext only; on TLS, ALPN is the one way to HTTP/2 (RFC 7540 §3.3).
+        if (connection.IsTls || !H2cUpgradeRequest.TryParse(request, out var http2Settings)) return null;
+        var protocol = new Http2Connection(settings, connection with { NegotiatedAlpn = H2cUpgradeRequest.Token });
+        // Settings it cannot use mean no switch at all: the request is then answered as HTTP/1.1.
+        return protocol.StartUpgraded(request, http2Settings.Span, now, output) ? protocol : null;
     }
 }

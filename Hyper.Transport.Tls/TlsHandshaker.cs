@@ -127,12 +127,13 @@ public sealed class TlsHandshaker : ITlsHandshaker, IDisposable
         return (new SecureConnection(new TlsConnection(transport, ssl, _time), info), false);
     }
 
-    // Hyper's order (alpn_protocols) over the ids the server has protocols for; HyperServer passes the same list
-    // every time, so the result is kept for it.
+    // The server's order (the registry's, given) unless alpn_protocols sets one, narrowed to the ids the server has
+    // protocols for; HyperServer passes the same list every time, so the result is kept for it.
     private List<SslApplicationProtocol> OfferedAlpn(IReadOnlyList<string> given)
     {
         if (Volatile.Read(ref _alpn) is { } cached && ReferenceEquals(cached.Given, given)) return cached.Offered;
-        var offered = _options.AlpnProtocols.Where(given.Contains).Select(id => new SslApplicationProtocol(id)).ToList();
+        var order = _options.AlpnProtocols.Count == 0 ? given : _options.AlpnProtocols.Where(given.Contains);
+        var offered = order.Select(id => new SslApplicationProtocol(id)).ToList();
         Volatile.Write(ref _alpn, new AlpnChoice(given, offered));
         return offered;
     }

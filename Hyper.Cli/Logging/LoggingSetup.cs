@@ -79,16 +79,13 @@ public static class LoggingSetup
 
     private static IAccessLog CreateAccessLog(HyperOptions options)
     {
-        if (options.AccessLog is not { } target) return DisabledAccessLog.Instance;
-        var format = AccessLogFormat.Parse(options.AccessLogFormat);
-        IAccessLogFormatter formatter = options.LogJson ? new AccessLogJsonFormatter(format) : new AccessLogFormatter(format);
         try
         {
-            return AccessLog.Open(target, formatter, TimeProvider.System);
+            return AccessLog.FromOptions(options, TimeProvider.System);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OptionsValidationException("accesslog", $"cannot open '{target}': {e.Message}");
+            throw new OptionsValidationException("accesslog", $"cannot open '{options.AccessLog}': {e.Message}");
         }
     }
 }

@@ -5,7 +5,7 @@ namespace Hyper.Core.Concurrency;
 /// callback, a forgotten task's continuation). Set once per connection by the host; it flows with the execution
 /// context into everything the connection starts, timers and continuations included.
 /// </summary>
-public static class ConnectionLogContext
+internal static class ConnectionLogContext
 {
     private static readonly AsyncLocal<string?> s_current = new();
 

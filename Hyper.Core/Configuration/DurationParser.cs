@@ -7,7 +7,7 @@ namespace Hyper.Core.Configuration;
 /// <c>--graceful-timeout 2.5</c>). Fractions are allowed; units and exponents are not, so a typo such as
 /// <c>5s</c> or <c>5e3</c> is an error rather than a surprise.
 /// </summary>
-public static class DurationParser
+internal static class DurationParser
 {
     /// <summary>The form shown in error messages.</summary>
     public const string ExpectedForm = "a number of seconds, e.g. 5 or 2.5";

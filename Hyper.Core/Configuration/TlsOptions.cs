@@ -11,9 +11,6 @@ public sealed record TlsOptions
     /// <summary>The TLS versions Hyper speaks: never below 1.2 (RFC 8996 deprecates 1.0 and 1.1).</summary>
     public static readonly IReadOnlyList<string> SupportedMinVersions = ["1.2", "1.3"];
 
-    /// <summary>The ALPN ids Hyper has protocols for.</summary>
-    public static readonly IReadOnlyList<string> KnownAlpnProtocols = ["h2", "http/1.1"];
-
     [OptionKey("certfile", Flag = "certfile", Help = "PEM certificate chain (leaf first); repeatable, paired in order with --keyfile; SNI picks among them")]
     public IReadOnlyList<string> CertFiles { get; init; } = [];
 
@@ -35,8 +32,13 @@ public sealed record TlsOptions
     [OptionKey("tls_min_version", Flag = "tls-min-version", Help = "Lowest TLS version accepted: 1.2 or 1.3")]
     public string MinVersion { get; init; } = "1.2";
 
-    [OptionKey("alpn_protocols", Help = "ALPN ids offered, in preference order (h2, http/1.1)")]
-    public IReadOnlyList<string> AlpnProtocols { get; init; } = ["h2", "http/1.1"];
+    /// <summary>
+    /// The ALPN ids to offer, in preference order; empty (the default) offers every registered protocol in the
+    /// registry's order (h2, then http/1.1). Which ids exist is the protocol registry's business: the server refuses
+    /// an id no protocol registered when it is built.
+    /// </summary>
+    [OptionKey("alpn_protocols", Help = "ALPN ids offered, in preference order; unset = every registered protocol (h2, http/1.1)")]
+    public IReadOnlyList<string> AlpnProtocols { get; init; } = [];
 
     [OptionKey("tls_handshake_timeout", Help = "Seconds a client has to complete the TLS handshake (security.md SL-05)")]
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -80,12 +82,11 @@ public sealed record TlsOptions
             throw new OptionsValidationException("verify_mode", $"'{mode}' needs ca_certs: the CAs client certificates are checked against");
         if (!SupportedMinVersions.Contains(MinVersion.Trim()))
             throw new OptionsValidationException("tls_min_version", $"'{MinVersion}' is not one of {string.Join(", ", SupportedMinVersions)}");
-        if (AlpnProtocols.Count == 0)
-            throw new OptionsValidationException("alpn_protocols", "at least one protocol is required");
         foreach (var id in AlpnProtocols)
         {
-            if (!KnownAlpnProtocols.Contains(id))
-                throw new OptionsValidationException("alpn_protocols", $"'{id}' is not one of {string.Join(", ", KnownAlpnProtocols)}");
+            // RFC 7301 §3.1: a protocol name is 1 to 255 bytes.
+            if (id.Length is 0 or > 255)
+                throw new OptionsValidationException("alpn_protocols", $"'{id}' is not an ALPN id (1 to 255 characters)");
         }
         if (HandshakeTimeout <= TimeSpan.Zero)
             throw new OptionsValidationException("tls_handshake_timeout", $"must be greater than 0, got {HandshakeTimeout.TotalSeconds}");

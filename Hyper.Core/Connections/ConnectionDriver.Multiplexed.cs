@@ -7,7 +7,7 @@ namespace Hyper.Core.Connections;
 
 // Multiplexed protocols (HTTP/2): the reader loop in RunAsync pumps continuously; every request runs as its own task
 // in the connection's scope (DESIGN §2.3), and events reach their stream by id. Everything here runs under the gate.
-public sealed partial class ConnectionDriver
+sealed partial class ConnectionDriver
 {
     private void DispatchMultiplexed(ProtocolEvent protocolEvent)
     {

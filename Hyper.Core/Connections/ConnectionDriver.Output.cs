@@ -7,7 +7,7 @@ using Hyper.Core.Concurrency;
 namespace Hyper.Core.Connections;
 
 // Flushing and deadlines: the two places where the driver waits on the outside world for the protocol.
-public sealed partial class ConnectionDriver
+sealed partial class ConnectionDriver
 {
     /// <summary>
     /// Flushes what the protocol wrote. Caller holds the gate. A flush that waits (the client reads slower than

@@ -1,41 +1,47 @@
 using System.Buffers;
-using Hyper.Core.Application;
+using Hyper.Core.Http;
 using Hyper.Core.Protocols;
 using Microsoft.Extensions.Logging;
 
 namespace Hyper.Core.Connections;
 
-// Switching a connection from HTTP/1.1 to HTTP/2 with "Upgrade: h2c" (RFC 7540 §3.2), decided here because only the
-// driver knows both protocols; neither protocol references the other (DESIGN §1).
-public sealed partial class ConnectionDriver
+// Switching a connection to another protocol with "Upgrade" (RFC 9110 §7.8), e.g. HTTP/1.1 to HTTP/2 with h2c
+// (RFC 7540 §3.2). Decided here because only the driver holds both protocols; neither references the other, and
+// which tokens exist is the protocol registry's business (DESIGN "Seams").
+internal sealed partial class ConnectionDriver
 {
-    /// <summary>Under the gate, while dispatching HTTP/1.1 events: switches when the request asks for h2c and may have it.</summary>
+    /// <summary>Under the gate, while dispatching events: switches when the request asks for a registered token and its target accepts.</summary>
     private bool TryUpgrade(RequestReceived received)
     {
-        var target = _server.H2cUpgrade;
-        // H2-16: never on TLS (ALPN decides there), only when allowed, and only for a request without a body:
-        // a body would have to be read as HTTP/1.1 before the switch, which Hyper does not do (it is then served
-        // as plain HTTP/1.1, which RFC 9110 §7.8 allows).
-        if (target is null || _info.IsTls || _protocol is not IUpgradableStreamProtocol upgradable || received.Head.HasBody) return false;
-        if (!H2cUpgradeRequest.TryParse(received.Head, target.UpgradeToken, out var settings)) return false;
-
-        // The new protocol's opening is made first, aside: settings it cannot use mean no switch at all (the request
-        // is then answered as HTTP/1.1), so the 101 goes out only for a switch that will happen.
-        var opening = new System.Buffers.ArrayBufferWriter<byte>(64);
-        var upgraded = target.CreateUpgraded(_info with { NegotiatedAlpn = "h2c" }, received.Head, settings.Span, Now, opening);
-        if (upgraded is null)
+        var upgrades = _server.Protocols.Upgrades;
+        // Only a protocol that can hand over (HTTP/1.1) is left this way, and only for a request without a body: a
+        // body would have to be read by the old protocol before the switch, which Hyper does not do (the request is
+        // then served without switching, which RFC 9110 §7.8 allows).
+        if (upgrades.Count == 0 || _protocol is not IUpgradableStreamProtocol upgradable || received.Head.HasBody) return false;
+        if (!UpgradeRequest.AsksForUpgrade(received.Head)) return false;
+        foreach (var registration in upgrades)
         {
-            _server.Logger.LogDebug("Ignoring an h2c upgrade from {Remote}: invalid HTTP2-Settings", _info.Remote);
-            return false;
+            var token = registration.UpgradeToken!;
+            if (!UpgradeRequest.ListsToken(received.Head, token)) continue;
+            // The new protocol's opening is made first, aside: a target that declines (HTTP/2: invalid HTTP2-Settings,
+            // or a TLS connection) means no switch at all, so the 101 goes out only for a switch that will happen.
+            var opening = new ArrayBufferWriter<byte>(64);
+            var upgraded = ((IUpgradeTargetFactory)registration.Factory).CreateUpgraded(_info, received.Head, Now, opening);
+            if (upgraded is null)
+            {
+                _server.Logger.LogDebug("Ignoring an upgrade to {Token} from {Remote}: the protocol declined it", token, _info.Remote);
+                continue;
+            }
+            // Drop the old side's remaining events (the body end of this request) before it goes quiet.
+            while (_protocol.TryDequeueEvent(out _)) { }
+            upgradable.AcceptUpgrade(received.StreamId, token, _writer);
+            _writer.Write(opening.WrittenSpan);
+            UseProtocol(upgraded);
+            // Bytes after the request head (the new protocol's first bytes) may already be buffered: read them at once.
+            _readBuffered = true;
+            WakeReader();
+            return true;
         }
-        // Drop the HTTP/1.1 side's remaining events (the body end of this request) before it goes quiet.
-        while (_protocol.TryDequeueEvent(out _)) { }
-        upgradable.AcceptUpgrade(received.StreamId, target.UpgradeToken, _writer);
-        _writer.Write(opening.WrittenSpan);
-        UseProtocol(upgraded);
-        // Bytes after the request head (the client's preface) may already be buffered: read them at once.
-        _readBuffered = true;
-        WakeReader();
-        return true;
+        return false;
     }
 }

@@ -30,7 +30,7 @@ namespace Hyper.Core.Connections;
 /// - Deadlines: a timer from the backend's clock wakes a pending read with <c>CancelPendingRead</c>; the pump then
 ///   calls <see cref="IStreamProtocol.OnTimer"/> itself, so timer work never runs beside other protocol calls.
 /// </summary>
-public sealed partial class ConnectionDriver
+sealed partial class ConnectionDriver
 {
     private readonly ServerContext _server;
     private readonly ITransportConnection _transport;

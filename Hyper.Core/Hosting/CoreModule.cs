@@ -9,21 +9,23 @@ using Microsoft.Extensions.Logging;
 namespace Hyper.Core.Hosting;
 
 /// <summary>
-/// Registers the server itself. The container must also hold a <see cref="HyperOptions"/>, an
+/// Registers the server itself and the protocol registry. The container must also hold a <see cref="HyperOptions"/>, an
 /// <see cref="AsgiApplication"/>, an <see cref="IAccessLog"/>, an <see cref="ILoggerFactory"/>, the protocol
-/// modules' <see cref="IStreamProtocolFactory"/>s and a backend keyed by its name (the backend modules).
+/// modules' <see cref="ProtocolRegistration"/>s (gathered into the <see cref="ProtocolRegistry"/>) and a backend
+/// keyed by its name (the backend modules).
 /// </summary>
 public sealed class CoreModule : Module
 {
     protected override void Load(ContainerBuilder builder)
     {
+        builder.Register(c => new ProtocolRegistry(c.Resolve<IEnumerable<ProtocolRegistration>>())).AsSelf().SingleInstance();
         builder.Register(c =>
         {
             var options = c.Resolve<HyperOptions>();
             if (!c.IsRegisteredWithKey<IServerBackend>(options.WorkerClass))
                 throw new OptionsValidationException("worker_class", $"unknown backend '{options.WorkerClass}'");
             return new HyperServer(options, c.Resolve<AsgiApplication>(), c.ResolveKeyed<IServerBackend>(options.WorkerClass),
-                c.Resolve<IEnumerable<IStreamProtocolFactory>>(), c.Resolve<IAccessLog>(), c.Resolve<ILoggerFactory>(),
+                c.Resolve<ProtocolRegistry>(), c.Resolve<IAccessLog>(), c.Resolve<ILoggerFactory>(),
                 c.ResolveOptional<Transport.ITlsHandshaker>());
         }).AsSelf().SingleInstance();
     }

@@ -11,9 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace Hyper.Core.Hosting;
 
 /// <summary>
-/// One server: runs lifespan startup, binds, accepts connections and hands each to a
-/// <see cref="ConnectionDriver"/> in the backend's task scope, and on shutdown stops accepting, drains
-/// connections within <c>graceful_timeout</c>, then runs lifespan shutdown (Hypercorn's order, §3.3).
+/// One server: runs lifespan startup, binds, accepts connections and hands each, through the
+/// <see cref="ConnectionPipeline"/> (TLS, then protocol selection), to a connection driver in the backend's task
+/// scope; on stop it stops accepting, drains connections within <c>graceful_timeout</c>, then runs lifespan shutdown
+/// (Hypercorn's order). A host drives it with <see cref="StartAsync"/> and <see cref="StopAsync"/> (what an
+/// <c>IHostedService</c> or an ASP.NET Core <c>IServer</c> needs); <see cref="RunAsync"/> does both for a process
+/// that serves until a signal.
 /// </summary>
 public sealed class HyperServer
 {
@@ -26,52 +29,132 @@ public sealed class HyperServer
     private readonly HyperOptions _options;
     private readonly AsgiApplication _app;
     private readonly IServerBackend _backend;
-    private readonly IStreamProtocolFactory _http11;
-    private readonly IStreamProtocolFactory? _http2;
-    private readonly ITlsHandshaker? _tls;
-    private readonly string[] _alpn;
+    private readonly ProtocolRegistry _protocols;
+    private readonly ConnectionPipeline _pipeline;
     private readonly IAccessLog _accessLog;
     private readonly ILogger _logger;
+    private readonly bool _tlsEnabled;
     private readonly ConnectionDrainer _drainer = new();
     private readonly TaskCompletionSource<IReadOnlyList<EndPoint>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Cancelled by StopAsync: stop accepting and drain gracefully.
+    private readonly CancellationTokenSource _stopping = new();
+    // Cancelled when StopAsync's own token fires: the host wants the drain over now.
+    private readonly CancellationTokenSource _drainCut = new();
+    private Task<int>? _running;
+    private int _startCalled;
 
-    public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend,
-        IEnumerable<IStreamProtocolFactory> protocols, IAccessLog accessLog, ILoggerFactory loggerFactory,
-        ITlsHandshaker? tls = null)
+    /// <exception cref="OptionsValidationException"><c>alpn_protocols</c> names an id no protocol registered.</exception>
+    public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend, ProtocolRegistry protocols,
+        IAccessLog accessLog, ILoggerFactory loggerFactory, ITlsHandshaker? tls = null)
     {
         _options = options;
         _app = app;
         _backend = backend;
+        _protocols = protocols;
         _accessLog = accessLog;
         _logger = loggerFactory.CreateLogger("hyper.error");
-        _http11 = protocols.FirstOrDefault(p => p.Alpn == "http/1.1")
-            ?? throw new ArgumentException("No HTTP/1.1 protocol is registered.", nameof(protocols));
-        _http2 = protocols.FirstOrDefault(p => p.Alpn == "h2");
-        _tls = tls is { IsEnabled: true } ? tls : null;
-        // ALPN preference: h2 first when it is there (as Kestrel and Hypercorn); the TLS options may reorder it.
-        _alpn = _http2 is null ? ["http/1.1"] : ["h2", "http/1.1"];
+        _tlsEnabled = tls is { IsEnabled: true };
+        if (_tlsEnabled && options.Tls.AlpnProtocols.FirstOrDefault(id => !protocols.AlpnIds.Contains(id)) is { } unknown)
+            throw new OptionsValidationException("alpn_protocols", $"'{unknown}' is not a registered protocol ({string.Join(", ", protocols.AlpnIds)})");
+        _pipeline = new ConnectionPipeline(
+            _tlsEnabled ? new TlsStep(tls!, protocols) : null,
+            new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time));
     }
 
     /// <summary>Completes with the bound endpoints once the server listens (faults if it never does).</summary>
     public Task<IReadOnlyList<EndPoint>> Started => _started.Task;
 
+    /// <summary>
+    /// The addresses the server listens on (the real port where port 0 was asked for), once
+    /// <see cref="StartAsync"/> has returned; empty before.
+    /// </summary>
+    public IReadOnlyList<EndPoint> BoundAddresses => _started.Task.IsCompletedSuccessfully ? _started.Task.Result : [];
+
     /// <summary>Open connections right now.</summary>
     public int ConnectionCount => _drainer.Count;
 
-    /// <summary>Serves until <paramref name="shutdown"/> is cancelled; returns the process exit code.</summary>
+    /// <summary>
+    /// Runs lifespan startup and binds every address; returns once the server accepts connections
+    /// (<see cref="BoundAddresses"/> is then known). Throws what made startup fail (the application's lifespan
+    /// startup failing, a bind refused) after cleaning up; a server starts once.
+    /// </summary>
+    /// <param name="cancellationToken">Gives up starting: the server is stopped and the call throws.</param>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _startCalled, 1) != 0)
+            throw new InvalidOperationException("The server has already been started.");
+        Volatile.Write(ref _running, RunOnBackendAsync());
+        try
+        {
+            await _started.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None);
+            throw;
+        }
+        catch (Exception)
+        {
+            // Startup failed: the run has logged it and cleaned up (listeners closed, lifespan shut down) or is doing so.
+            await _running!;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting, asks every connection to finish and waits for them up to <c>graceful_timeout</c> (aborting
+    /// what is left), then runs lifespan shutdown. Returns when all of that is done; does nothing before a start.
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the graceful drain short: open connections are aborted at once.</param>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var running = Volatile.Read(ref _running);
+        if (running is null) return;
+        _stopping.Cancel();
+        using var cut = CallbackGuard.Register(cancellationToken, static s => ((CancellationTokenSource)s!).Cancel(), _drainCut);
+        await running;
+    }
+
+    /// <summary>Serves until <paramref name="shutdown"/> is cancelled, then stops gracefully; returns the process exit code.</summary>
     public async Task<int> RunAsync(CancellationToken shutdown)
     {
+        try
+        {
+            await StartAsync(shutdown);
+        }
+        catch (Exception) when (Volatile.Read(ref _running) is { } running)
+        {
+            // Startup failed or was given up: the run's exit code says which (lifespan, bind, or a clean stop).
+            return await running;
+        }
+        try
+        {
+            await Task.Delay(Timeout.Infinite, shutdown);
+        }
+        catch (OperationCanceledException) { }
+        await StopAsync(CancellationToken.None);
+        return await _running!;
+    }
+
+    private async Task<int> RunOnBackendAsync()
+    {
         var exitCode = 0;
-        await _backend.RunAsync(async _ => exitCode = await ServeAsync(shutdown), CancellationToken.None);
+        try
+        {
+            await _backend.RunAsync(async _ => exitCode = await ServeAsync(_stopping.Token), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // An unexpected failure before the server listened must reach StartAsync, which waits for Started.
+            _started.TrySetException(ex);
+            throw;
+        }
         return exitCode;
     }
 
-    private async Task<int> ServeAsync(CancellationToken shutdown)
+    private async Task<int> ServeAsync(CancellationToken stopping)
     {
-        var server = new ServerContext(_options, _app, _accessLog, _logger, _backend.Time)
-        {
-            H2cUpgrade = _options.Http2.AllowH2cUpgrade ? _http2 as IUpgradeTargetFactory : null,
-        };
+        var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time);
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
         try
         {
@@ -90,21 +173,26 @@ public sealed class HyperServer
         {
             foreach (var bind in _options.Bind)
             {
-                var bound = await _backend.BindAsync(bind, _options.Backlog, shutdown);
+                var bound = await _backend.BindAsync(bind, _options.Backlog, stopping);
                 listeners.AddRange(bound);
                 // `bind` serves TLS once a certificate is configured; `insecure_bind` never does (Hypercorn).
-                if (_tls is not null) secure.UnionWith(bound);
+                if (_tlsEnabled) secure.UnionWith(bound);
             }
             foreach (var bind in _options.InsecureBind)
-                listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, shutdown));
+                listeners.AddRange(await _backend.BindAsync(bind, _options.Backlog, stopping));
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            _logger.LogCritical("Could not bind: {Message}", ex.Message);
             foreach (var listener in listeners) await listener.DisposeAsync();
-            _started.TrySetException(ex);
+            var stoppedFirst = ex is OperationCanceledException;
+            if (stoppedFirst) _started.TrySetCanceled(stopping);
+            else
+            {
+                _logger.LogCritical("Could not bind: {Message}", ex.Message);
+                _started.TrySetException(ex);
+            }
             await lifespan.ShutdownAsync(_options.ShutdownTimeout, _backend.Time);
-            return BindFailedExitCode;
+            return stoppedFirst ? 0 : BindFailedExitCode;
         }
 
         var endPoints = listeners.Select(l => l.EndPoint).Distinct().ToArray();
@@ -116,7 +204,7 @@ public sealed class HyperServer
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _backend.RootScope.Spawn(async _ =>
             {
-                try { await AcceptLoopAsync(l, server, secure.Contains(l), shutdown); }
+                try { await AcceptLoopAsync(l, server, secure.Contains(l), stopping); }
                 finally { done.TrySetResult(); }
             });
             return done.Task;
@@ -125,7 +213,7 @@ public sealed class HyperServer
 
         try
         {
-            await Task.Delay(Timeout.Infinite, shutdown);
+            await Task.Delay(Timeout.Infinite, stopping);
         }
         catch (OperationCanceledException) { }
 
@@ -133,7 +221,7 @@ public sealed class HyperServer
             _drainer.Count, _options.GracefulTimeout.TotalSeconds);
         foreach (var listener in listeners) await listener.UnbindAsync();
         await Task.WhenAll(accepting);
-        if (!await _drainer.DrainAsync(_options.GracefulTimeout, _backend.Time))
+        if (!await _drainer.DrainAsync(_options.GracefulTimeout, _backend.Time, _drainCut.Token))
             _logger.LogWarning("Graceful timeout reached: aborted the connections still open");
         try
         {
@@ -156,7 +244,7 @@ public sealed class HyperServer
         return 0;
     }
 
-    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server, bool secure, CancellationToken shutdown)
+    private async Task AcceptLoopAsync(ITransportListener listener, ServerContext server, bool secure, CancellationToken stopping)
     {
         var scope = _backend.RootScope;
         while (true)
@@ -175,50 +263,22 @@ public sealed class HyperServer
             // Each connection is a task group of its own (DESIGN §3): what its requests start belongs to it.
             // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
-            connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, shutdown));
+            connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, stopping));
             CallbackGuard.Forget(CloseWhenDoneAsync(connectionScope), "connection scope close");
         }
     }
 
     private async Task ServeConnectionAsync(ITransportConnection transport, bool secure, ServerContext server, ITaskScope connectionScope,
-        CancellationToken token, CancellationToken shutdown)
+        CancellationToken token, CancellationToken stopping)
     {
-        // Until a driver owns it, a connection is not in the drainer: shutdown must end its handshake or first read
-        // itself, or a client that connects and stays silent would hold the server (a browser's speculative connection).
-        using var opening = CancellationTokenSource.CreateLinkedTokenSource(token, shutdown);
         // Timers and continuations this connection starts carry it into the log if they fail.
         ConnectionLogContext.Enter($"connection from {transport.RemoteEndPoint}");
-        ConnectionInfo info;
-        IStreamProtocolFactory factory;
-        if (secure)
-        {
-            var established = await _tls!.HandshakeAsync(transport, _alpn, opening.Token);
-            if (established is null) return;
-            transport = established.Connection;
-            var alpn = established.Info.ApplicationProtocol;
-            info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: true, alpn, established.Info);
-            factory = alpn == "h2" && _http2 is not null ? _http2 : _http11;
-        }
-        else
-        {
-            info = new ConnectionInfo(transport.RemoteEndPoint, transport.LocalEndPoint, IsTls: false);
-            factory = _http11;
-            // h2c with prior knowledge shares the cleartext port with HTTP/1.1 (RFC 9113 §3.3): the preface decides.
-            if (_http2 is not null)
-            {
-                var sniffed = await PrefaceSniffer.SniffAsync(transport.Transport.Input, _options.KeepAliveTimeout, _backend.Time, opening.Token);
-                if (sniffed == PrefaceSniffer.Result.Closed)
-                {
-                    // As the driver closes: both pipes completed first, so the transport's loops end and dispose returns.
-                    await transport.Transport.Input.CompleteAsync();
-                    await transport.Transport.Output.CompleteAsync();
-                    await transport.DisposeAsync();
-                    return;
-                }
-                if (sniffed == PrefaceSniffer.Result.Http2) factory = _http2;
-            }
-        }
-        var driver = new ConnectionDriver(server, transport, factory.Create(info), info, connectionScope);
+        OpenedConnection? opened;
+        // Until a driver owns it, a connection is not in the drainer: the pipeline's steps end on `stopping` themselves.
+        using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, stopping))
+            opened = await _pipeline.OpenAsync(transport, secure, opening.Token);
+        if (opened is null) return;
+        var driver = new ConnectionDriver(server, opened.Transport, opened.Protocol.Create(opened.Info), opened.Info, connectionScope);
         _drainer.Add(driver);
         try { await driver.RunAsync(token); }
         finally { _drainer.Remove(driver); }

@@ -8,7 +8,7 @@ namespace Hyper.Core.Hosting;
 /// connection is accepted, <c>lifespan.shutdown</c> after the last one has drained. An application that does
 /// not support lifespan (raises before answering startup) is tolerated with a log line, as in Hypercorn.
 /// </summary>
-public sealed class LifespanRunner
+internal sealed class LifespanRunner
 {
     private readonly AsgiApplication _app;
     private readonly ILogger _logger;

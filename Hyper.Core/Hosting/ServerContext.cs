@@ -2,18 +2,20 @@ using Hyper.Core.Application;
 using Hyper.Core.Configuration;
 using Hyper.Core.Http;
 using Hyper.Core.Logging;
+using Hyper.Core.Protocols;
 using Microsoft.Extensions.Logging;
 
 namespace Hyper.Core.Hosting;
 
 /// <summary>What every connection of one server shares: options, the application, logs, the clock.</summary>
-public sealed class ServerContext
+internal sealed class ServerContext
 {
     private static readonly byte[] ServerName = "server"u8.ToArray();
     private static readonly byte[] ServerValue = "hyper"u8.ToArray();
 
-    public ServerContext(HyperOptions options, AsgiApplication app, IAccessLog accessLog, ILogger logger, TimeProvider time)
+    public ServerContext(HyperOptions options, AsgiApplication app, ProtocolRegistry protocols, IAccessLog accessLog, ILogger logger, TimeProvider time)
     {
+        Protocols = protocols;
         Options = options;
         App = app;
         AccessLog = accessLog;
@@ -25,6 +27,9 @@ public sealed class ServerContext
 
     public HyperOptions Options { get; }
     public AsgiApplication App { get; }
+
+    /// <summary>The protocols the server speaks; the driver asks it which <c>Upgrade</c> tokens it can honour.</summary>
+    public ProtocolRegistry Protocols { get; }
     public IAccessLog AccessLog { get; }
     public ILogger Logger { get; }
     public TimeProvider Time { get; }
@@ -37,7 +42,4 @@ public sealed class ServerContext
     public Dictionary<string, object?> LifespanState { get; } = new();
 
     public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
-
-    /// <summary>The protocol an HTTP/1.1 request may switch to with <c>Upgrade: h2c</c> on a cleartext connection, if allowed (H2-16).</summary>
-    public Protocols.IUpgradeTargetFactory? H2cUpgrade { get; init; }
 }

@@ -8,7 +8,7 @@ namespace Hyper.Core.Http;
 /// The <c>date</c> response header (RFC 9110 §6.6.1, IMF-fixdate), formatted at most once per second and
 /// shared by every protocol. Each new second gets a new array, so a field handed out earlier stays valid.
 /// </summary>
-public sealed class DateHeaderCache(TimeProvider time)
+internal sealed class DateHeaderCache(TimeProvider time)
 {
     private static readonly byte[] Name = "date"u8.ToArray();
     private sealed record Entry(long Second, HeaderField Field);

@@ -1,5 +1,6 @@
 using System.Text;
 using Hyper.Core.Concurrency;
+using Hyper.Core.Configuration;
 
 namespace Hyper.Core.Logging;
 
@@ -33,7 +34,7 @@ public sealed class AccessLog : IAccessLog, IDisposable
 
     /// <param name="writer">The target; the caller keeps ownership unless <paramref name="ownsWriter"/>.</param>
     /// <param name="time">The clock that drives the periodic flush (the backend's).</param>
-    public AccessLog(TextWriter writer, IAccessLogFormatter formatter, TimeProvider time, bool ownsWriter = false)
+    internal AccessLog(TextWriter writer, IAccessLogFormatter formatter, TimeProvider time, bool ownsWriter = false)
     {
         _writer = writer;
         _formatter = formatter;
@@ -41,8 +42,21 @@ public sealed class AccessLog : IAccessLog, IDisposable
         _flushTimer = CallbackGuard.CreateTimer(time, static state => ((AccessLog)state!).FlushPending(), this, FlushInterval, FlushInterval);
     }
 
+    /// <summary>
+    /// The access log the options ask for: <see cref="DisabledAccessLog"/> without <c>accesslog</c>, else the target
+    /// opened for append in the <c>access_log_format</c> (as JSON with <c>log_json</c>). Throws
+    /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when the target cannot be opened.
+    /// </summary>
+    public static IAccessLog FromOptions(HyperOptions options, TimeProvider time)
+    {
+        if (options.AccessLog is not { } target) return DisabledAccessLog.Instance;
+        var format = AccessLogFormat.Parse(options.AccessLogFormat);
+        IAccessLogFormatter formatter = options.LogJson ? new AccessLogJsonFormatter(format) : new AccessLogFormatter(format);
+        return Open(target, formatter, time);
+    }
+
     /// <summary>Opens the target named by the <c>accesslog</c> option: <c>-</c> is stdout, anything else a file path.</summary>
-    public static AccessLog Open(string target, IAccessLogFormatter formatter, TimeProvider time)
+    internal static AccessLog Open(string target, IAccessLogFormatter formatter, TimeProvider time)
     {
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         Stream stream = target == "-"

@@ -4,7 +4,7 @@ namespace Hyper.Core.Logging;
 /// The Gunicorn/Hypercorn access-log atoms (`%(h)s` …), plus the literal text between them. The atom letters are
 /// listed beside each member; `{Name}i`, `{Name}o` and `{Name}e` carry their name in the segment's argument.
 /// </summary>
-public enum AccessLogAtom
+internal enum AccessLogAtom
 {
     /// <summary>Text copied as is (including a `%` written as `%%`).</summary>
     Literal,

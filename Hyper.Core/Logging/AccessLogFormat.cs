@@ -13,7 +13,7 @@ namespace Hyper.Core.Logging;
 /// <c>s</c>. A lone <c>%</c> or an unclosed <c>%(</c> is a startup error naming the option, where Python would
 /// raise at the first request.
 /// </remarks>
-public sealed class AccessLogFormat
+internal sealed class AccessLogFormat
 {
     private const string OptionKey = "access_log_format";
 

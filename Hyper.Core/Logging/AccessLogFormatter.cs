@@ -12,7 +12,7 @@ namespace Hyper.Core.Logging;
 /// <see cref="AccessLogFormat"/>. Rendering appends straight into the caller's builder: no per-request dictionary,
 /// and no string per atom except where .NET has none to give (the Basic user name).
 /// </summary>
-public sealed class AccessLogFormatter(AccessLogFormat format) : IAccessLogFormatter
+internal sealed class AccessLogFormatter(AccessLogFormat format) : IAccessLogFormatter
 {
     private static readonly string[] MonthAbbreviations =
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

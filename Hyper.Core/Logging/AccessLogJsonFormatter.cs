@@ -11,7 +11,7 @@ namespace Hyper.Core.Logging;
 /// atoms of the configured format, if any, appear under <c>request_headers</c>, <c>response_headers</c> and
 /// <c>environment</c>. JSON string escaping already keeps client bytes from forging lines.
 /// </summary>
-public sealed class AccessLogJsonFormatter : IAccessLogFormatter
+internal sealed class AccessLogJsonFormatter : IAccessLogFormatter
 {
     [ThreadStatic] private static Scratch? t_scratch;
 

@@ -9,7 +9,7 @@ namespace Hyper.Core.Logging;
 /// Kestrel passes request-target bytes 0x01–0x1F through to the path (security.md, a log-injection risk); this is
 /// where Hyper stops them reaching a log file raw.
 /// </summary>
-public static class LogTextEscaper
+internal static class LogTextEscaper
 {
     /// <summary>Appends UTF-16 text (the decoded path, say).</summary>
     public static void Append(StringBuilder line, ReadOnlySpan<char> text)

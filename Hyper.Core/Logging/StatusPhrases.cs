@@ -4,7 +4,7 @@ namespace Hyper.Core.Logging;
 /// Reason phrases of the registered status codes (IANA HTTP Status Code Registry, RFC 9110 §15), as Python's
 /// <c>http.HTTPStatus</c> gives them to Hypercorn's <c>st</c> atom.
 /// </summary>
-public static class StatusPhrases
+internal static class StatusPhrases
 {
     /// <summary>The phrase, or null for a code the registry does not name.</summary>
     public static string? Get(int status) => status switch

@@ -9,7 +9,7 @@ namespace Hyper.Core.WebSockets;
 /// raw 8-bit window) or, when the server wants to limit the client's window, an offer without
 /// client_max_window_bits (the client would not know to honour it, §7.1.2.2).
 /// </summary>
-public static class PerMessageDeflateNegotiator
+internal static class PerMessageDeflateNegotiator
 {
     private const int MinZlibWindowBits = 9;
 

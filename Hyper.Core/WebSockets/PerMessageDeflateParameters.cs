@@ -6,7 +6,7 @@ namespace Hyper.Core.WebSockets;
 /// The permessage-deflate configuration both ends agreed on (RFC 7692 §7.1): window sizes in bits (9–15 here)
 /// and whether each side resets its compression context after every message.
 /// </summary>
-public sealed record PerMessageDeflateParameters(
+internal sealed record PerMessageDeflateParameters(
     bool ServerNoContextTakeover, bool ClientNoContextTakeover, int ServerMaxWindowBits, int ClientMaxWindowBits,
     bool IncludeServerMaxWindowBits, bool IncludeClientMaxWindowBits)
 {

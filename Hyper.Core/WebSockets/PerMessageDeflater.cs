@@ -7,7 +7,7 @@ namespace Hyper.Core.WebSockets;
 /// sync flush, drops the final 00 00 FF FF of a message, and resets the window after each message when context
 /// takeover is off.
 /// </summary>
-public sealed class PerMessageDeflater : IDisposable
+internal sealed class PerMessageDeflater : IDisposable
 {
     private static ReadOnlySpan<byte> Tail => [0x00, 0x00, 0xFF, 0xFF];
     private static ReadOnlySpan<byte> EmptyBlock => [0x00];

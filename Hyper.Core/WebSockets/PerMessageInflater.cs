@@ -9,7 +9,7 @@ namespace Hyper.Core.WebSockets;
 /// 16 KiB and never past the limit plus one byte, so a small message that would inflate to gigabytes costs at
 /// most the limit in memory before it fails with 1009 (WS-05).
 /// </summary>
-public sealed class PerMessageInflater : IDisposable
+internal sealed class PerMessageInflater : IDisposable
 {
     private static ReadOnlySpan<byte> Tail => [0x00, 0x00, 0xFF, 0xFF];
 

@@ -8,7 +8,7 @@ namespace Hyper.Core.WebSockets;
 /// overlong form, a surrogate, a code point above U+10FFFF, a stray continuation byte — without waiting for the
 /// message to end. <see cref="IsComplete"/> then says whether the message ended mid-sequence.
 /// </summary>
-public struct Utf8Validator
+internal struct Utf8Validator
 {
     // Continuation bytes still expected, and the allowed range of the next one (narrower than 80..BF right after
     // E0, ED, F0 and F4: that is how overlongs, surrogates and values above U+10FFFF are refused at once).

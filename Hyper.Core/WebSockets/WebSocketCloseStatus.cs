@@ -1,7 +1,7 @@
 namespace Hyper.Core.WebSockets;
 
 /// <summary>Close status codes (RFC 6455 §7.4.1 and the IANA registry) and which of them may travel in a Close frame.</summary>
-public static class WebSocketCloseStatus
+internal static class WebSocketCloseStatus
 {
     public const int NormalClosure = 1000;
     public const int GoingAway = 1001;

@@ -4,4 +4,4 @@ namespace Hyper.Core.WebSockets;
 /// A message or control frame was to be sent after this side sent its Close frame (RFC 6455 §5.5.1: no data
 /// frames after Close). The stream layer turns it into ASGI's "send after close" error.
 /// </summary>
-public sealed class WebSocketClosedException(string message) : InvalidOperationException(message);
+internal sealed class WebSocketClosedException(string message) : InvalidOperationException(message);

@@ -18,7 +18,7 @@ namespace Hyper.Core.WebSockets;
 /// §5.5.3), so a peer that floods Pings without reading costs no memory.
 /// </para>
 /// </summary>
-public sealed class WebSocketConnection : IDisposable
+internal sealed class WebSocketConnection : IDisposable
 {
     private const int MaxControlPayload = 125;
 

@@ -1,7 +1,7 @@
 namespace Hyper.Core.WebSockets;
 
 /// <summary>Where a WebSocket is in its life (RFC 6455 §7): open, waiting for the peer's Close, or finished.</summary>
-public enum WebSocketConnectionState
+internal enum WebSocketConnectionState
 {
     /// <summary>Messages flow both ways.</summary>
     Open,

@@ -3,7 +3,7 @@ using Hyper.Core.Http;
 namespace Hyper.Core.WebSockets;
 
 /// <summary>One extension and its parameters from a Sec-WebSocket-Extensions header (RFC 6455 §9.1).</summary>
-public sealed record WebSocketExtensionOffer(string Name, IReadOnlyList<KeyValuePair<string, string?>> Parameters)
+internal sealed record WebSocketExtensionOffer(string Name, IReadOnlyList<KeyValuePair<string, string?>> Parameters)
 {
     /// <summary>
     /// Parses every Sec-WebSocket-Extensions value (header lines concatenated with commas, RFC 9110 §5.3).

@@ -9,7 +9,7 @@ namespace Hyper.Core.WebSockets;
 /// masking, reserved bits, opcodes, control-frame shape, the 64-bit length, fragmentation order and the
 /// message size limit. A broken rule throws <see cref="WebSocketProtocolException"/> with the close code.
 /// </summary>
-public sealed class WebSocketFrameReader
+internal sealed class WebSocketFrameReader
 {
     private readonly byte[] _header = new byte[WebSocketFrameHeader.MaxSize];
     private readonly WebSocketRole _role;

@@ -4,7 +4,7 @@ using System.Buffers.Binary;
 namespace Hyper.Core.WebSockets;
 
 /// <summary>Writes RFC 6455 §5.2 frames: the shortest length encoding, and the payload masked when a key is given.</summary>
-public static class WebSocketFrameWriter
+internal static class WebSocketFrameWriter
 {
     /// <summary>The header size for a payload of <paramref name="payloadLength"/> bytes.</summary>
     public static int HeaderSize(long payloadLength, bool masked) =>

@@ -11,7 +11,7 @@ namespace Hyper.Core.WebSockets;
 /// Validates a WebSocket opening handshake, for HTTP/1.1 (RFC 6455 §4.2.1: GET with Upgrade) and for the
 /// extended CONNECT of HTTP/2 and HTTP/3 (RFC 8441, RFC 9220), and computes what the acceptance carries.
 /// </summary>
-public static class WebSocketHandshake
+internal static class WebSocketHandshake
 {
     /// <summary>The GUID the accept value is derived with (RFC 6455 §1.3).</summary>
     public const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

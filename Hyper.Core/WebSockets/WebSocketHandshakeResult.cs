@@ -8,7 +8,7 @@ namespace Hyper.Core.WebSockets;
 /// (the application's chosen subprotocol is added by the stream layer). Refused: <see cref="Status"/> is the
 /// error status, with <see cref="ResponseHeaders"/> it needs (426 carries Sec-WebSocket-Version: 13).
 /// </summary>
-public sealed record WebSocketHandshakeResult(
+internal sealed record WebSocketHandshakeResult(
     int Status,
     string? Error,
     IReadOnlyList<HeaderField> ResponseHeaders,

@@ -7,7 +7,7 @@ namespace Hyper.Core.WebSockets;
 /// RFC 6455 §5.3 masking: byte i of the payload is XORed with byte (i mod 4) of the key. Masking and unmasking are
 /// the same operation, applied in place. The key is a <see cref="uint"/> whose lowest byte is the first key byte.
 /// </summary>
-public static class WebSocketMask
+internal static class WebSocketMask
 {
     /// <summary>
     /// XORs <paramref name="data"/> with the key, starting at key byte <paramref name="keyOffset"/> (0–3) so that

@@ -8,6 +8,7 @@ using Hyper.Core.Application;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Core.Logging;
+using Hyper.Core.Protocols;
 using Hyper.Http11;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -59,7 +60,7 @@ public sealed class LoopAffinityTests
         }
 
         var options = new HyperOptions { Bind = [new BindAddress(BindKind.Tcp, "127.0.0.1", 0)], GracefulTimeout = TimeSpan.FromSeconds(2) }.Validate();
-        var server = new HyperServer(options, App, backend, [new Http11ProtocolFactory(options)], DisabledAccessLog.Instance, NullLoggerFactory.Instance);
+        var server = new HyperServer(options, App, backend, new ProtocolRegistry([Http11Module.Registration(options)]), DisabledAccessLog.Instance, NullLoggerFactory.Instance);
         using var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         try

@@ -8,6 +8,7 @@ using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Core.Logging;
+using Hyper.Core.Protocols;
 using Hyper.Http11;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,7 +55,7 @@ public sealed class TestServer : IAsyncDisposable
         options = (configure?.Invoke(options) ?? options).Validate();
         var backend = CreateBackend(backendName);
         var log = new RecordingAccessLog();
-        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options), new Hyper.Http2.Http2ProtocolFactory(options)], log, TestLoggerFactory.Create(), tls?.Invoke(options));
+        var server = new HyperServer(options, app, backend, new ProtocolRegistry([Http11Module.Registration(options), Hyper.Http2.Http2Module.Registration(options)]), log, TestLoggerFactory.Create(), tls?.Invoke(options));
         var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         var started = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));

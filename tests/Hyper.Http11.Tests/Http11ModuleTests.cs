@@ -7,16 +7,20 @@ namespace Hyper.Http11.Tests;
 public sealed class Http11ModuleTests
 {
     [Fact]
-    public void Module_WithOptions_RegistersHttp11FactoryFromOptions()
+    public void Module_WithOptions_RegistersHttp11AsTheDefaultProtocolFromOptions()
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(new HyperOptions { KeepAliveMaxRequests = 3 });
         builder.RegisterModule<Http11Module>();
         using var container = builder.Build();
 
-        var factory = container.Resolve<IEnumerable<IStreamProtocolFactory>>().Should().ContainSingle().Subject;
+        var registration = container.Resolve<IEnumerable<ProtocolRegistration>>().Should().ContainSingle().Subject;
 
-        factory.Alpn.Should().Be("http/1.1");
+        registration.AlpnId.Should().Be("http/1.1");
+        registration.IsDefault.Should().BeTrue("a connection without ALPN or a known preface is HTTP/1.1");
+        registration.CleartextPreface.Should().BeNull();
+        registration.UpgradeToken.Should().BeNull();
+        var factory = registration.Factory;
         factory.Should().BeOfType<Http11ProtocolFactory>().Which.Settings.KeepAliveMaxRequests.Should().Be(3);
         factory.Create(new ConnectionInfo(null, null, false)).Should().BeOfType<Http11Connection>();
     }

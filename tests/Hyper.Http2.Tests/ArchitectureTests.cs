@@ -15,6 +15,19 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Http2Assembly_UsesNothingFromCoresConnectionDriver()
+    {
+        // DESIGN "Seams": HTTP/2 is a registered protocol; the driver's namespace is Core's own business.
+        using var stream = File.OpenRead(typeof(Http2Connection).Assembly.Location);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+
+        var namespaces = reader.TypeReferences.Select(h => reader.GetString(reader.GetTypeReference(h).Namespace)).Distinct();
+
+        namespaces.Should().Contain("Hyper.Core.Protocols").And.NotContain(["Hyper.Core.Connections", "Hyper.Core.Hosting", "Hyper.Core.Streams"]);
+    }
+
+    [Fact]
     public void Scanner_AssemblyUsingClockThreadAndTask_ReportsThem()
     {
         // This test assembly uses forbidden APIs (below), so the scanner must report them: the first test can fail.

@@ -63,6 +63,17 @@ public sealed class TlsHandshakerTests : IDisposable
     }
 
     [Fact]
+    public async Task Handshake_AlpnProtocolsUnset_TheServersGivenOrderWins()
+    {
+        // Core gives the protocol registry's order; with alpn_protocols unset that order is offered as it is.
+        using var handshaker = Create();
+
+        var (server, _, _) = await TlsFixture.HandshakeAsync(handshaker, new InMemoryConnection(), _tls.Client(alpn: ["h2", "http/1.1"]), ["http/1.1", "h2"]);
+
+        server!.Info.ApplicationProtocol.Should().Be("http/1.1");
+    }
+
+    [Fact]
     public async Task Handshake_ServerWithoutH2_NeverNegotiatesH2()
     {
         using var handshaker = Create();

@@ -5,6 +5,7 @@ using Hyper.Core.Application;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Core.Logging;
+using Hyper.Core.Protocols;
 using Hyper.Http11;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,7 +39,7 @@ public sealed class StructuredServer : IAsyncDisposable
         }.Validate();
         var backend = new StructuredBackend();
         var log = new RecordingAccessLog(onAccessLog);
-        var server = new HyperServer(options, app, backend, [new Http11ProtocolFactory(options)], log, NullLoggerFactory.Instance);
+        var server = new HyperServer(options, app, backend, new ProtocolRegistry([Http11Module.Registration(options)]), log, NullLoggerFactory.Instance);
         var running = new StructuredServer(server, backend, log);
         var endPoints = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));
         running.Port = ((IPEndPoint)endPoints[0]).Port;

@@ -57,6 +57,15 @@ public sealed class TlsEndToEndTests : IDisposable
         ssl.NegotiatedApplicationProtocol.ToString().Should().Be(expected);
     }
 
+    [Fact]
+    public async Task AlpnProtocols_IdNoProtocolRegistered_ServerRefusesToBeBuilt()
+    {
+        // Which ALPN ids exist is the protocol registry's call: h3 has no registration on this server.
+        var start = async () => await TlsTestServer.StartAsync("thread-pool", Apps.Basic, _tls, o => o with { AlpnProtocols = ["h3", "h2"] });
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Key.Should().Be("alpn_protocols");
+    }
+
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Get_Http2OverTls_ServedAsHttp2WithTlsExtension(string backend)
     {

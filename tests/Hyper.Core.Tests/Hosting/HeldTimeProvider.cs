@@ -1,4 +1,4 @@
-namespace Hyper.Core.Tests.Connections;
+namespace Hyper.Core.Tests.Hosting;
 
 /// <summary>
 /// A clock whose timers never fire by themselves: the test fires them when it wants, even after they were disposed.

@@ -1,8 +1,8 @@
 using Hyper.Core.Configuration;
 
-namespace Hyper.Cli.Tests;
+namespace Hyper.Core.Tests.Configuration;
 
-public class DurationParserTests
+public sealed class DurationParserTests
 {
     [Theory]
     [InlineData("5", 5_000)]

@@ -1,6 +1,6 @@
 using Hyper.Core.Protocols;
 
-namespace Hyper.Core.Connections;
+namespace Hyper.Http2;
 
 /// <summary>
 /// Recognises an HTTP/1.1 request that asks to switch to HTTP/2 (RFC 7540 §3.2): <c>Upgrade</c> listing the token,
@@ -8,7 +8,10 @@ namespace Hyper.Core.Connections;
 /// </summary>
 public static class H2cUpgradeRequest
 {
-    public static bool TryParse(RequestHead head, string token, out ReadOnlyMemory<byte> settings)
+    /// <summary>The Upgrade token of HTTP/2 over cleartext TCP (RFC 7540 §3.2).</summary>
+    public const string Token = "h2c";
+
+    public static bool TryParse(RequestHead head, out ReadOnlyMemory<byte> settings)
     {
         settings = default;
         var upgrade = false;
@@ -19,7 +22,7 @@ public static class H2cUpgradeRequest
         {
             if (field.NameIs("upgrade"u8))
             {
-                upgrade |= ListContains(field.Value.Span, token);
+                upgrade |= ListContains(field.Value.Span, Token);
             }
             else if (field.NameIs("connection"u8))
             {
