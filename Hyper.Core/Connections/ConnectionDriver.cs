@@ -41,7 +41,7 @@ public sealed partial class ConnectionDriver
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<HeaderField> _responseHeaders = new(16);
     private IMultiplexedStreamProtocol? _multiplexed;
-    private Dictionary<int, HttpStream>? _streams;
+    private Dictionary<long, HttpStream>? _streams;
     private List<HttpStream>? _starting;
     private ITimer? _timer;
     private long _armedDeadline = long.MaxValue;
@@ -75,7 +75,7 @@ public sealed partial class ConnectionDriver
         _multiplexed = protocol as IMultiplexedStreamProtocol;
         if (_multiplexed is not null)
         {
-            _streams = new Dictionary<int, HttpStream>();
+            _streams = new Dictionary<long, HttpStream>();
             _starting = new List<HttpStream>();
         }
     }

@@ -46,7 +46,7 @@ internal sealed partial class HttpStream
     private long _bodyBytes;
     private Concurrency.RequestTaskGroup? _taskGroup;
 
-    public HttpStream(ConnectionDriver driver, int id, RequestHead head)
+    public HttpStream(ConnectionDriver driver, long id, RequestHead head)
     {
         _driver = driver;
         Receive = driver.IsMultiplexed ? ReceiveMultiplexedAsync : ReceiveAsync;
@@ -60,7 +60,7 @@ internal sealed partial class HttpStream
     /// Only a stream whose application has fully finished is reused; an application must not call receive or
     /// send after it has returned (ASGI: the server may ignore or reject such calls).
     /// </summary>
-    public bool TryReuse(int id, RequestHead head)
+    public bool TryReuse(long id, RequestHead head)
     {
         if (!_appFinished) return false;
         _scope = null;
@@ -77,7 +77,7 @@ internal sealed partial class HttpStream
     }
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_head))]
-    private void Start(int id, RequestHead head)
+    private void Start(long id, RequestHead head)
     {
         Id = id;
         _head = head;
@@ -88,7 +88,7 @@ internal sealed partial class HttpStream
         }
     }
 
-    public int Id { get; private set; }
+    public long Id { get; private set; }
 
     /// <summary>The connection this request came on (the scope's <c>tls</c> extension reads its handshake).</summary>
     internal ConnectionInfo Connection => _driver.Info;
