@@ -17,9 +17,7 @@ public sealed partial class ConnectionDriver
             case RequestReceived received:
                 // Finished streams are reused (as HTTP/1.1 reuses its one): the receive/send pair and buffers are per
                 // connection, not per request.
-                var stream = _freeStreams is { Count: > 0 } free && free.Pop() is var spare && spare.TryReuse(received.StreamId, received.Head)
-                    ? spare
-                    : new HttpStream(this, received.StreamId, received.Head);
+                var stream = CreateHandler(received.StreamId, received.Head, _freeStreams is { Count: > 0 } free ? free.Pop() : null);
                 streams[received.StreamId] = stream;
                 // Started after the whole batch is dispatched: a request rejected in the same batch never runs.
                 _starting!.Add(stream);
@@ -37,13 +35,12 @@ public sealed partial class ConnectionDriver
             case StreamCompleted completed:
                 if (streams.TryGetValue(completed.StreamId, out target)) target.OnCompleted();
                 break;
-            case StreamWritable writable:
-                if (streams.TryGetValue(writable.StreamId, out target)) target.OnWritable();
-                break;
             case RequestRejected rejected:
                 Reject(rejected);
                 break;
         }
+        // Whatever the news, the stream's waiting receive or send looks again (StreamWritable carries no more than that).
+        WakeStream(protocolEvent.StreamId);
     }
 
     private void RejectMultiplexed(RequestRejected rejected)
@@ -79,14 +76,14 @@ public sealed partial class ConnectionDriver
     }
 
     private bool _flushScheduled;
-    private Stack<HttpStream>? _freeStreams;
+    private Stack<IStreamHandler>? _freeStreams;
     private const int MaxFreeStreams = 16;
 
     /// <summary>
     /// Under the gate: flushes now when a lot is unflushed (backpressure), otherwise once the streams that are
     /// ready to run have written too, so concurrent responses share one send.
     /// </summary>
-    internal ValueTask FlushSoonLockedAsync()
+    private ValueTask FlushSoonLockedAsync()
     {
         if (_writer.UnflushedBytes >= FlushNowThreshold) return FlushLockedAsync();
         if (_writer.UnflushedBytes > 0 && !_flushScheduled)
@@ -120,11 +117,11 @@ public sealed partial class ConnectionDriver
         }
     }
 
-    private async Task RunStreamAsync(HttpStream stream)
+    private async Task RunStreamAsync(IStreamHandler stream)
     {
         try
         {
-            await stream.RunApplicationAsync();
+            await stream.RunAsync();
         }
         catch (Exception ex)
         {
@@ -136,14 +133,15 @@ public sealed partial class ConnectionDriver
         }
     }
 
-    private async Task HandlerCompletedAsync(HttpStream stream)
+    private async Task HandlerCompletedAsync(IStreamHandler stream)
     {
         await EnterAsync();
         try
         {
             _streams!.Remove(stream.Id);
+            ForgetStreamWaits(stream.Id);
             if (_inputEnded || _abort) return;
-            if ((_freeStreams ??= new Stack<HttpStream>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
+            if ((_freeStreams ??= new Stack<IStreamHandler>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
             _multiplexed!.HandlerCompleted(stream.Id, _writer);
             DispatchEvents();
             await FlushSoonLockedAsync();

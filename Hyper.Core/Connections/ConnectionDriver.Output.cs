@@ -16,7 +16,7 @@ public sealed partial class ConnectionDriver
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
     // most of what a request allocates.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask FlushLockedAsync()
+    private async ValueTask FlushLockedAsync()
     {
         if (_writer.UnflushedBytes == 0) return;
         var pending = _writer.UnflushedBytes;

@@ -41,13 +41,13 @@ public sealed partial class ConnectionDriver
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<HeaderField> _responseHeaders = new(16);
     private IMultiplexedStreamProtocol? _multiplexed;
-    private Dictionary<long, HttpStream>? _streams;
-    private List<HttpStream>? _starting;
+    private Dictionary<long, IStreamHandler>? _streams;
+    private List<IStreamHandler>? _starting;
     private ITimer? _timer;
     private long _armedDeadline = long.MaxValue;
-    private HttpStream? _current;
-    private HttpStream? _pendingRun;
-    private HttpStream? _spareStream;
+    private IStreamHandler? _current;
+    private IStreamHandler? _pendingRun;
+    private IStreamHandler? _spareStream;
     private bool _inputEnded;
     private bool _peerFinished;
     private bool _hasBufferedInput;
@@ -75,8 +75,8 @@ public sealed partial class ConnectionDriver
         _multiplexed = protocol as IMultiplexedStreamProtocol;
         if (_multiplexed is not null)
         {
-            _streams = new Dictionary<long, HttpStream>();
-            _starting = new List<HttpStream>();
+            _streams = new Dictionary<long, IStreamHandler>();
+            _starting = new List<IStreamHandler>();
         }
     }
 
@@ -86,21 +86,9 @@ public sealed partial class ConnectionDriver
     /// </summary>
     internal bool IsMultiplexed => _multiplexed is not null;
 
-    internal ServerContext Server => _server;
-
     /// <summary>The connection's task group; request task groups are its children.</summary>
     internal ITaskScope Scope { get; }
-    internal ConnectionInfo Info => _info;
-    internal IStreamProtocol Protocol => _protocol;
-    internal PipeWriter Writer => _writer;
-    internal long Now => MonotonicTime.Now(_server.Time);
-    internal bool IsPumping => _pumping;
-
-    /// <summary>
-    /// Input is buffered that the protocol has not taken yet (a pipelined request): a finished response may
-    /// then wait for the next one's and leave in the same flush; the driver flushes before it blocks on a read.
-    /// </summary>
-    internal bool HasBufferedInput => _hasBufferedInput;
+    private long Now => MonotonicTime.Now(_server.Time);
 
     /// <summary>Serves the connection until it closes; never throws.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -116,7 +104,7 @@ public sealed partial class ConnectionDriver
                 if (_pendingRun is { } stream)
                 {
                     _pendingRun = null;
-                    await stream.RunApplicationAsync();
+                    await stream.RunAsync();
                     _spareStream = stream;
                     continue;
                 }
@@ -146,7 +134,7 @@ public sealed partial class ConnectionDriver
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
     // most of what a request allocates.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<bool> PumpAsync(HttpStream? waiter = null)
+    private async ValueTask<bool> PumpAsync(IStreamHandler? waiter = null)
     {
         if (_pumping) throw new InvalidOperationException("receive() must not be called concurrently on one request.");
         if (_inputEnded || _abort) return false;
@@ -164,7 +152,7 @@ public sealed partial class ConnectionDriver
                 {
                     // Checked under the gate: a send that completes the response sets this under the gate too,
                     // and wakes the read if it comes later.
-                    if (waiter is { IsWaitOver: true }) return true;
+                    if (waiter is not null && (waiter.IsOver || waiter.HasInput)) return true;
                     if (!_readBuffered) await FlushLockedAsync();
                     ArmTimer();
                 }
@@ -217,7 +205,7 @@ public sealed partial class ConnectionDriver
     }
 
     /// <summary>Hands queued protocol events to their streams; called after every protocol call, under the gate.</summary>
-    internal void DispatchEvents()
+    private void DispatchEvents()
     {
         while (_protocol.TryDequeueEvent(out var protocolEvent))
         {
@@ -237,9 +225,7 @@ public sealed partial class ConnectionDriver
                     }
                     var spare = _spareStream;
                     _spareStream = null;
-                    _current = spare is not null && spare.TryReuse(received.StreamId, received.Head)
-                        ? spare
-                        : new HttpStream(this, received.StreamId, received.Head);
+                    _current = CreateHandler(received.StreamId, received.Head, spare);
                     _pendingRun = _current;
                     break;
                 case RequestBodyReceived body:
@@ -291,7 +277,7 @@ public sealed partial class ConnectionDriver
     }
 
     /// <summary>The response headers: the application's, plus Server and Date unless it set them or they are off.</summary>
-    internal List<HeaderField> ComposeHeaders(IReadOnlyList<HeaderField> appHeaders)
+    private List<HeaderField> ComposeHeaders(IReadOnlyList<HeaderField> appHeaders)
     {
         var headers = _responseHeaders;
         headers.Clear();
@@ -311,12 +297,10 @@ public sealed partial class ConnectionDriver
     }
 
     /// <summary>Takes the gate; the fast path is synchronous and allocation-free.</summary>
-    internal ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
-
-    internal void Exit() => _gate.Release();
+    private ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
 
     /// <summary>Wakes a pending read so the pump re-checks deadlines, stream state or shutdown.</summary>
-    internal void WakeReader() => _reader.CancelPendingRead();
+    private void WakeReader() => _reader.CancelPendingRead();
 
     /// <summary>Aborts the connection at once (the application failed mid-response, or the server is stopping hard).</summary>
     internal void Abort()
@@ -327,8 +311,6 @@ public sealed partial class ConnectionDriver
         _transport.Abort();
         WakeReader();
     }
-
-    internal void RequestAbortAfterWrite() => _abort = true;
 
     /// <summary>Graceful shutdown: the protocol stops taking requests and closes when idle.</summary>
     public async Task BeginShutdownAsync()
@@ -361,6 +343,7 @@ public sealed partial class ConnectionDriver
             try
             {
                 foreach (var stream in _streams.Values) stream.OnAborted();
+                WakeAllStreams();
             }
             finally
             {

@@ -38,6 +38,12 @@ public sealed class ServerContext
 
     public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
 
+    /// <summary>
+    /// The kinds of request stream, asked in order for each request head; the ASGI HTTP stream serves all, so it
+    /// comes last. A new kind (a WebSocket session, an ASP.NET Core request) is one more factory before it.
+    /// </summary>
+    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = [Streams.HttpStreamFactory.Instance];
+
     /// <summary>The protocol an HTTP/1.1 request may switch to with <c>Upgrade: h2c</c> on a cleartext connection, if allowed (H2-16).</summary>
     public Protocols.IUpgradeTargetFactory? H2cUpgrade { get; init; }
 }
