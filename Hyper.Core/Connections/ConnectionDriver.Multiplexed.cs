@@ -75,47 +75,11 @@ public sealed partial class ConnectionDriver
         ArmTimer();
     }
 
-    private bool _flushScheduled;
     private Stack<IStreamHandler>? _freeStreams;
     private const int MaxFreeStreams = 16;
 
-    /// <summary>
-    /// Under the gate: flushes now when a lot is unflushed (backpressure), otherwise once the streams that are
-    /// ready to run have written too, so concurrent responses share one send.
-    /// </summary>
-    private ValueTask FlushSoonLockedAsync()
-    {
-        if (_writer.UnflushedBytes >= FlushNowThreshold) return FlushLockedAsync();
-        if (_writer.UnflushedBytes > 0 && !_flushScheduled)
-        {
-            _flushScheduled = true;
-            Scope.Spawn(_ => FlushScheduledAsync());
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    // Above this much unflushed output a writer flushes (and waits for the client) itself.
+    // Above this much unflushed output a stream's send waits for the owner's flush (backpressure).
     private const long FlushNowThreshold = 32 * 1024;
-
-    private async Task FlushScheduledAsync()
-    {
-        // Let every continuation already queued (other streams' sends) run and write first.
-        await Task.Yield();
-        await EnterAsync();
-        try
-        {
-            _flushScheduled = false;
-            if (!_abort) await FlushLockedAsync();
-        }
-        catch (Exception ex) when (ex is ClientDisconnectedException or IOException or InvalidOperationException)
-        {
-            // The reader sees the same failure and closes the connection.
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
     private async Task RunStreamAsync(IStreamHandler stream)
     {
@@ -144,9 +108,7 @@ public sealed partial class ConnectionDriver
             if ((_freeStreams ??= new Stack<IStreamHandler>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
             _multiplexed!.HandlerCompleted(stream.Id, _writer);
             DispatchEvents();
-            await FlushSoonLockedAsync();
         }
-        catch (ClientDisconnectedException) { }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             _server.Logger.LogDebug(ex, "Connection from {Remote} failed while finishing a stream", _info.Remote);
@@ -155,7 +117,7 @@ public sealed partial class ConnectionDriver
         {
             _gate.Release();
         }
-        // A graceful shutdown waits for the last handler: the reader must look again.
-        if (_protocol.ShouldClose) WakeReader();
+        // The owner flushes what the protocol wrote; a graceful shutdown waiting for the last handler looks again.
+        WakeOwner();
     }
 }

@@ -43,6 +43,8 @@ public sealed partial class ConnectionDriver : IStreamConnection
     private async ValueTask<bool> SubmitAsync(IStreamHandler stream, StreamCommand command)
     {
         Task? waitForRoom = null;
+        Task? waitForFlush = null;
+        var flushHere = false;
         await EnterAsync();
         try
         {
@@ -57,30 +59,35 @@ public sealed partial class ConnectionDriver : IStreamConnection
             }
             if (_multiplexed is not null)
             {
-                if (command.Kind is StreamCommandKind.BodyConsumed or StreamCommandKind.BodyWanted)
+                // Applied, not flushed: the owner flushes once for everything the streams wrote meanwhile.
+                if (_writer.UnflushedBytes > 0) _wakeup.Set();
+                if (command.Kind is not (StreamCommandKind.BodyConsumed or StreamCommandKind.BodyWanted))
                 {
-                    await FlushLockedAsync();
-                }
-                else
-                {
-                    // Many streams share the connection: their writes leave together in one flush soon after, rather
-                    // than one send per response (the flush waits when too much is unflushed: backpressure stays).
-                    await FlushSoonLockedAsync();
+                    // Backpressure: past this much unflushed output, the send waits for the owner's flush.
+                    if (_writer.UnflushedBytes >= FlushNowThreshold) waitForFlush = WhenFlushedLocked();
                     // Flow control (RFC 9113 §5.2): past the stream's response buffer, send() waits for the peer's window.
                     waitForRoom = PrepareWaitForRoom(stream);
                 }
             }
             else
             {
-                // A finished response with a pipelined request behind it leaves with that one's response.
-                if (!command.EndStream || !_hasBufferedInput) await FlushLockedAsync();
+                // One request at a time: the stream's flow is the connection's own (it runs inline in the owner
+                // loop), so it flushes, outside the gate. A finished response with a pipelined request behind it
+                // leaves with that one's response.
+                flushHere = !command.EndStream || !_hasBufferedInput;
                 // A receive() waiting for http.disconnect in another task can return now.
-                if (command.EndStream && _pumping) WakeReader();
+                if (command.EndStream && _pumping) WakeOwner();
             }
         }
         finally
         {
             _gate.Release();
+        }
+        if (flushHere) await FlushAsync();
+        if (waitForFlush is not null)
+        {
+            await waitForFlush;
+            if (_abort) throw new Application.ClientDisconnectedException();
         }
         if (waitForRoom is not null) await waitForRoom;
         return true;

@@ -35,7 +35,7 @@ public sealed partial class ConnectionDriver
         UseProtocol(upgraded);
         // Bytes after the request head (the client's preface) may already be buffered: read them at once.
         _readBuffered = true;
-        WakeReader();
+        WakeOwner();
         return true;
     }
 }

@@ -26,9 +26,13 @@ namespace Hyper.Core.Connections;
 /// - While the application runs, its <c>receive</c> pulls input through <see cref="PumpAsync"/>; nobody else reads.
 /// - Every call into the protocol happens under <see cref="_gate"/>, so an application that sends from one task
 ///   while another waits in <c>receive</c> (Starlette's disconnect listener does) still gives the protocol one
-///   caller at a time. The gate is uncontended on the hot path.
-/// - Deadlines: a timer from the backend's clock wakes a pending read with <c>CancelPendingRead</c>; the pump then
-///   calls <see cref="IStreamProtocol.OnTimer"/> itself, so timer work never runs beside other protocol calls.
+///   caller at a time. The gate is held only for synchronous protocol work, never while waiting for the network
+///   (see <see cref="FlushAsync"/>), and is uncontended on the hot path.
+/// - Multiplexed (HTTP/2): the reader loop is the connection's owner. Streams submit commands (applied under the
+///   gate, no flush) and signal the owner (<see cref="OwnerWakeup"/>), which it waits on beside its read; it flushes
+///   once per batch and wakes streams waiting on the flush (backpressure) or on flow control.
+/// - Deadlines: the backend's timer wakes the owner; the pump then calls <see cref="IStreamProtocol.OnTimer"/>
+///   itself, so timer work never runs beside other protocol calls.
 /// </summary>
 public sealed partial class ConnectionDriver
 {
@@ -150,19 +154,45 @@ public sealed partial class ConnectionDriver
                 await EnterAsync();
                 try
                 {
-                    // Checked under the gate: a send that completes the response sets this under the gate too,
+                    // Checked under the gate: a send that completes the response does its part under the gate too,
                     // and wakes the read if it comes later.
                     if (waiter is not null && (waiter.IsOver || waiter.HasInput)) return true;
-                    if (!_readBuffered) await FlushLockedAsync();
                     ArmTimer();
                 }
                 finally
                 {
                     _gate.Release();
                 }
+                // Not under the gate: a slow client holds up this flush, never the streams' access to the connection.
+                if (!_readBuffered) await FlushAsync();
             }
             _readBuffered = false;
-            var result = await _reader.ReadAsync();
+            ReadResult result;
+            if (_multiplexed is null)
+            {
+                result = await _reader.ReadAsync();
+            }
+            else if (await ReadOrWakeAsync() is { } read)
+            {
+                result = read;
+            }
+            else
+            {
+                // Woken without input: a deadline, a stream's output to flush, or shutdown.
+                await EnterAsync();
+                try
+                {
+                    var now = Now;
+                    if (now >= _protocol.NextDeadline) _protocol.OnTimer(now, _writer);
+                    DispatchEvents();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+                await FlushAsync();
+                return !_inputEnded && !_protocol.ShouldClose && !_abort;
+            }
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
@@ -188,20 +218,41 @@ public sealed partial class ConnectionDriver
                     }
                 }
                 DispatchEvents();
-                // A request about to run flushes with its own response (one send per pipelined batch).
-                if (_pendingRun is null) await FlushLockedAsync();
             }
             finally
             {
                 _gate.Release();
                 _reader.AdvanceTo(consumed, buffer.End);
             }
+            // A request about to run flushes with its own response (one send per pipelined batch).
+            if (_pendingRun is null) await FlushAsync();
             return !_inputEnded && !_protocol.ShouldClose && !_abort;
         }
         finally
         {
             _pumping = false;
         }
+    }
+
+    private Task<ReadResult>? _pendingRead;
+    private readonly OwnerWakeup _wakeup = new();
+
+    /// <summary>
+    /// Multiplexed connections: waits for input or for the owner's wake-up signal, whichever comes first. A read
+    /// that is still pending when the signal comes stays outstanding and is awaited again next time. Returns null
+    /// when woken without input.
+    /// </summary>
+    private async ValueTask<ReadResult?> ReadOrWakeAsync()
+    {
+        var read = _pendingRead ??= _reader.ReadAsync().AsTask();
+        if (!read.IsCompleted)
+        {
+            var wake = _wakeup.Prepare();
+            if (!wake.IsCompleted) await Task.WhenAny(read, wake);
+            if (!read.IsCompleted) return null;
+        }
+        _pendingRead = null;
+        return await read;
     }
 
     /// <summary>Hands queued protocol events to their streams; called after every protocol call, under the gate.</summary>
@@ -246,7 +297,7 @@ public sealed partial class ConnectionDriver
                     // The protocol may now parse a pipelined request that is already buffered: the next read
                     // must return at once with what is there rather than wait for new bytes.
                     _readBuffered = true;
-                    WakeReader();
+                    WakeOwner();
                     break;
                 case RequestRejected rejected:
                     Reject(rejected);
@@ -299,8 +350,16 @@ public sealed partial class ConnectionDriver
     /// <summary>Takes the gate; the fast path is synchronous and allocation-free.</summary>
     private ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
 
-    /// <summary>Wakes a pending read so the pump re-checks deadlines, stream state or shutdown.</summary>
-    private void WakeReader() => _reader.CancelPendingRead();
+    /// <summary>
+    /// Wakes the owner so it re-checks deadlines, stream state, output to flush or shutdown. A multiplexed owner waits
+    /// on its explicit signal beside the read; a one-at-a-time connection reads only on behalf of its one request,
+    /// and its read is woken by cancelling it (the pump sees an empty, cancelled result and looks again).
+    /// </summary>
+    private void WakeOwner()
+    {
+        if (_multiplexed is not null) _wakeup.Set();
+        else _reader.CancelPendingRead();
+    }
 
     /// <summary>Aborts the connection at once (the application failed mid-response, or the server is stopping hard).</summary>
     internal void Abort()
@@ -309,7 +368,7 @@ public sealed partial class ConnectionDriver
         // Multiplexed streams learn it from CloseAsync, under the gate; their state is not touched from here.
         _current?.OnAborted();
         _transport.Abort();
-        WakeReader();
+        WakeOwner();
     }
 
     /// <summary>Graceful shutdown: the protocol stops taking requests and closes when idle.</summary>
@@ -321,7 +380,6 @@ public sealed partial class ConnectionDriver
         {
             _protocol.BeginShutdown(Now, _writer);
             DispatchEvents();
-            await FlushLockedAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
@@ -331,7 +389,8 @@ public sealed partial class ConnectionDriver
         {
             _gate.Release();
         }
-        WakeReader();
+        // The owner flushes what the protocol wrote (GOAWAY, a closing response) when it looks again.
+        WakeOwner();
     }
 
     private async Task CloseAsync()
@@ -353,15 +412,16 @@ public sealed partial class ConnectionDriver
         _timer?.Dispose();
         try
         {
-            if (!_abort)
-            {
-                await EnterAsync();
-                try { await FlushLockedAsync(); }
-                finally { _gate.Release(); }
-            }
+            if (!_abort) await FlushAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException) { _abort = true; }
         if (_abort) _transport.Abort();
+        if (_pendingRead is { IsCompleted: false } read)
+        {
+            // The owner's outstanding read must end before the reader is completed.
+            _reader.CancelPendingRead();
+            try { await read; } catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException) { }
+        }
         await _writer.CompleteAsync();
         await _reader.CompleteAsync();
         await _transport.DisposeAsync();
