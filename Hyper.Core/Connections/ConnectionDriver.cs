@@ -178,7 +178,9 @@ public sealed partial class ConnectionDriver
             }
             else
             {
-                // Woken without input: a deadline, a stream's output to flush, or shutdown.
+                // Woken without input: a deadline, a stream's output to flush, or shutdown. Let the streams that are
+                // ready to run write first, so their responses leave together in one flush rather than one each.
+                await Task.Yield();
                 await EnterAsync();
                 try
                 {
@@ -415,6 +417,12 @@ public sealed partial class ConnectionDriver
             if (!_abort) await FlushAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException) { _abort = true; }
+        // Streams still waiting for a flush (backpressure) must not wait for one that will never come.
+        await EnterAsync();
+        var flushed = _flushed;
+        _flushed = null;
+        _gate.Release();
+        flushed?.TrySetResult();
         if (_abort) _transport.Abort();
         if (_pendingRead is { IsCompleted: false } read)
         {
