@@ -84,12 +84,6 @@ public sealed partial class ConnectionDriver
         }
     }
 
-    /// <summary>
-    /// True for HTTP/2: the driver reads continuously and runs each request's application as a task of its own in
-    /// the connection's scope, instead of inline one at a time.
-    /// </summary>
-    internal bool IsMultiplexed => _multiplexed is not null;
-
     /// <summary>The connection's task group; request task groups are its children.</summary>
     internal ITaskScope Scope { get; }
     private long Now => MonotonicTime.Now(_server.Time);
