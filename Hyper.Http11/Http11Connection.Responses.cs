@@ -13,14 +13,14 @@ public sealed partial class Http11Connection
     private long _bodyWritten;
     private bool _keepAlive;
 
-    public void StartResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
+    public void StartResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
         if (!BeginResponse(streamId, status, headers, impliedLength: endStream ? 0 : null, output)) return;
         if (endStream) FinishResponse(null, now, output);
     }
 
-    public void SendCompleteResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
+    public void SendCompleteResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
         if (!BeginResponse(streamId, status, headers, impliedLength: body.Length, output)) return;
@@ -28,7 +28,7 @@ public sealed partial class Http11Connection
         FinishResponse(null, now, output);
     }
 
-    public void SendBody(int streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
+    public void SendBody(long streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
         if (!IsSending(streamId)) return;
@@ -36,7 +36,7 @@ public sealed partial class Http11Connection
         if (endStream) FinishResponse(null, now, output);
     }
 
-    public void SendTrailers(int streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
+    public void SendTrailers(long streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
         if (!IsSending(streamId)) return;
@@ -45,7 +45,7 @@ public sealed partial class Http11Connection
         FinishResponse(_framing == ResponseFraming.Chunked ? trailers : null, now, output);
     }
 
-    public void SendInformational(int streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output)
+    public void SendInformational(long streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output)
     {
         if (status is < 100 or > 199 or 101) throw new ArgumentOutOfRangeException(nameof(status), status, "an informational status is 1xx (and not 101)");
         if (ShouldClose || !IsCurrentStream(streamId)) return;
@@ -64,7 +64,7 @@ public sealed partial class Http11Connection
         if (status == 100 && _read == Http11ReadState.ReadingBody) StartBodyRateClock(_lastKnownNow);
     }
 
-    public void RequestBodyWanted(int streamId, long now, IBufferWriter<byte> output)
+    public void RequestBodyWanted(long streamId, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
         // RFC 9110 §10.1.1: the 100 is sent when the application shows it wants the body, once, and only
@@ -77,7 +77,7 @@ public sealed partial class Http11Connection
     }
 
     /// <summary>Writes the head; false when the connection is already closing and nothing may be written.</summary>
-    private bool BeginResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, long? impliedLength, IBufferWriter<byte> output)
+    private bool BeginResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, long? impliedLength, IBufferWriter<byte> output)
     {
         if (ShouldClose) return false;
         if (!IsCurrentStream(streamId)) throw new InvalidOperationException($"stream {streamId} is not the request in flight");
@@ -204,7 +204,7 @@ public sealed partial class Http11Connection
         _lastInputAt = now;
     }
 
-    private bool IsSending(int streamId)
+    private bool IsSending(long streamId)
     {
         if (ShouldClose) return false;
         if (!IsCurrentStream(streamId) || _write != Http11WriteState.SendingBody)
@@ -212,5 +212,5 @@ public sealed partial class Http11Connection
         return true;
     }
 
-    private bool IsCurrentStream(int streamId) => streamId == _streamId && (_request is not null || _read == Http11ReadState.Rejected);
+    private bool IsCurrentStream(long streamId) => streamId == _streamId && (_request is not null || _read == Http11ReadState.Rejected);
 }

@@ -81,7 +81,7 @@ public sealed partial class Http11Connection
         ShouldClose = true;
     }
 
-    public void AbortStream(int streamId, IBufferWriter<byte> output) => ShouldClose = true;
+    public void AbortStream(long streamId, IBufferWriter<byte> output) => ShouldClose = true;
 
     public void BeginShutdown(long now, IBufferWriter<byte> output)
     {

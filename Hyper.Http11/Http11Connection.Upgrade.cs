@@ -7,7 +7,7 @@ namespace Hyper.Http11;
 // The HTTP/1.1 side of a protocol switch (RFC 9110 §7.8, §15.2.2): 101, then silence.
 public sealed partial class Http11Connection : IUpgradableStreamProtocol
 {
-    public void AcceptUpgrade(int streamId, string protocol, IBufferWriter<byte> output)
+    public void AcceptUpgrade(long streamId, string protocol, IBufferWriter<byte> output)
     {
         if (streamId != _streamId || _read != Http11ReadState.BodyComplete || _write != Http11WriteState.NotStarted)
             throw new InvalidOperationException("Only a fully read request with no response yet can switch protocols.");

@@ -26,7 +26,7 @@ public sealed partial class Http11Connection : IStreamProtocol
 
     private Http11ReadState _read = Http11ReadState.AwaitingHead;
     private Http11WriteState _write = Http11WriteState.NotStarted;
-    private int _streamId;
+    private long _streamId;
     private ValidatedRequest? _request;
     private ContentLengthBodyDecoder? _lengthBody;
     private ChunkedBodyDecoder? _chunkedBody;

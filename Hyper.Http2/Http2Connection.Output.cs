@@ -21,7 +21,7 @@ public sealed partial class Http2Connection
     private readonly Queue<Http2Stream> _writeQueue = new();
     private long _totalPending;
 
-    public void StartResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
+    public void StartResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
     {
         _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
@@ -30,7 +30,7 @@ public sealed partial class Http2Connection
         if (endStream) EndResponse(stream, output);
     }
 
-    public void SendCompleteResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
+    public void SendCompleteResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output)
     {
         _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
@@ -46,7 +46,7 @@ public sealed partial class Http2Connection
         SendData(stream, body, endStream: true, now, output);
     }
 
-    public void SendBody(int streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
+    public void SendBody(long streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output)
     {
         _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
@@ -55,7 +55,7 @@ public sealed partial class Http2Connection
         SendData(stream, data, endStream, now, output);
     }
 
-    public void SendTrailers(int streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
+    public void SendTrailers(long streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output)
     {
         _lastEventAt = now; // the idle timeout counts from the last response activity, not only the last frame received
         if (!TryGetSendable(streamId, out var stream)) return;
@@ -68,13 +68,13 @@ public sealed partial class Http2Connection
         WriteTrailers(stream, trailers, output);
     }
 
-    public void SendInformational(int streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output)
+    public void SendInformational(long streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output)
     {
         if (!TryGetSendable(streamId, out var stream) || stream.ResponseStarted) return;
         WriteHeaderBlock(stream, status, headers, endStream: false, contentLength: null, output);
     }
 
-    public void RequestBodyWanted(int streamId, long now, IBufferWriter<byte> output)
+    public void RequestBodyWanted(long streamId, long now, IBufferWriter<byte> output)
     {
         // RFC 9110 §10.1.1 over HTTP/2: an interim 100 HEADERS, only once the application reads.
         if (!TryGetSendable(streamId, out var stream) || !stream.ExpectsContinue || stream.ContinueSent || stream.ResponseStarted) return;
@@ -82,25 +82,25 @@ public sealed partial class Http2Connection
         WriteHeaderBlock(stream, 100, [], endStream: false, contentLength: null, output);
     }
 
-    public void AbortStream(int streamId, IBufferWriter<byte> output)
+    public void AbortStream(long streamId, IBufferWriter<byte> output)
     {
-        if (!_streams.TryGetValue(streamId, out var stream) || stream.State == Http2StreamState.Closed) return;
-        Http2FrameWriter.WriteRstStream(output, streamId, Http2ErrorCode.InternalError);
-        _recentlyClosed.Add(streamId, resetByUs: true);
+        if (!TryFindStream(streamId, out var stream) || stream.State == Http2StreamState.Closed) return;
+        Http2FrameWriter.WriteRstStream(output, stream.Id, Http2ErrorCode.InternalError);
+        _recentlyClosed.Add(stream.Id, resetByUs: true);
         CloseStream(stream);
     }
 
-    public long GetBufferedResponseBytes(int streamId)
+    public long GetBufferedResponseBytes(long streamId)
     {
-        if (!_streams.TryGetValue(streamId, out var stream) || stream.State == Http2StreamState.Closed) return 0;
+        if (!TryFindStream(streamId, out var stream) || stream.State == Http2StreamState.Closed) return 0;
         var buffered = stream.Pending.Length;
         if (buffered > _limits.MaxStreamResponseBuffer) stream.WriterWaiting = true;
         return buffered > _limits.MaxStreamResponseBuffer ? buffered : 0;
     }
 
-    public void RequestBodyConsumed(int streamId, int bytes, IBufferWriter<byte> output)
+    public void RequestBodyConsumed(long streamId, int bytes, IBufferWriter<byte> output)
     {
-        if (bytes <= 0 || !_streams.TryGetValue(streamId, out var stream)) return;
+        if (bytes <= 0 || !TryFindStream(streamId, out var stream)) return;
         stream.Unconsumed -= bytes;
         ReturnToConnectionWindow(bytes, output);
         if (!stream.ReceivingClosed) ReturnToStreamWindow(stream, bytes, output);
@@ -133,9 +133,9 @@ public sealed partial class Http2Connection
         stream.ConsumedNotUpdated = 0;
     }
 
-    private bool TryGetSendable(int streamId, out Http2Stream stream)
+    private bool TryGetSendable(long streamId, out Http2Stream stream)
     {
-        if (_streams.TryGetValue(streamId, out stream!) && !stream.SendingClosed && !_shouldClose) return true;
+        if (TryFindStream(streamId, out stream!) && !stream.SendingClosed && !_shouldClose) return true;
         stream = null!;
         return false;
     }

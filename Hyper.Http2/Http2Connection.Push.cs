@@ -14,10 +14,10 @@ public sealed partial class Http2Connection
 
     public bool PushAllowed => _peerEnablePush && !_goAwaySent && !_shouldClose;
 
-    public int Push(int streamId, RequestHead request, long now, IBufferWriter<byte> output)
+    public long Push(long streamId, RequestHead request, long now, IBufferWriter<byte> output)
     {
         // §8.4: only on a client stream that is open or half-closed (remote), and only while the client allows it.
-        if (!PushAllowed || !TryGetSendable(streamId, out _) || streamId % 2 == 0) return 0;
+        if (!PushAllowed || !TryGetSendable(streamId, out var parent) || streamId % 2 == 0) return 0;
         // The peer's SETTINGS_MAX_CONCURRENT_STREAMS bounds the streams we open (§5.1.2); our handler limit too.
         if (_pushedOpen >= _peerMaxConcurrentStreams || _busySlots >= _limits.MaxConcurrentStreams) return 0;
         var promisedId = _nextPushId;
@@ -39,7 +39,7 @@ public sealed partial class Http2Connection
             if (IsConnectionSpecific(field.Name.Span) || field.NameIs("host"u8)) continue;
             _encoder.Encode(field.Name.Span, field.Value.Span, IsSensitive(field.Name.Span), block);
         }
-        Http2FrameWriter.WritePushPromise(output, streamId, promisedId, block.WrittenSpan, _peerMaxFrameSize);
+        Http2FrameWriter.WritePushPromise(output, parent.Id, promisedId, block.WrittenSpan, _peerMaxFrameSize);
 
         var stream = new Http2Stream(promisedId, _peerInitialWindow, 0)
         {

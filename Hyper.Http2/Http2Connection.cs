@@ -264,9 +264,20 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         _busySlots--;
     }
 
-    public void HandlerCompleted(int streamId, IBufferWriter<byte> output)
+    /// <summary>
+    /// Finds a stream named through the protocol contract, whose ids are 62-bit for QUIC's sake: HTTP/2's own are
+    /// 31-bit (RFC 9113 §5.1.1), so an id outside that range names no stream here.
+    /// </summary>
+    private bool TryFindStream(long streamId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Http2Stream stream)
     {
-        if (!_streams.TryGetValue(streamId, out var stream) || !stream.HandlerRunning) return;
+        if (streamId is > 0 and <= int.MaxValue) return _streams.TryGetValue((int)streamId, out stream);
+        stream = null;
+        return false;
+    }
+
+    public void HandlerCompleted(long streamId, IBufferWriter<byte> output)
+    {
+        if (!TryFindStream(streamId, out var stream) || !stream.HandlerRunning) return;
         stream.HandlerRunning = false;
         _handlersRunning--;
         ReleaseSlot(stream);

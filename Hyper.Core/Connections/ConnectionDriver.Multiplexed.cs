@@ -17,9 +17,7 @@ sealed partial class ConnectionDriver
             case RequestReceived received:
                 // Finished streams are reused (as HTTP/1.1 reuses its one): the receive/send pair and buffers are per
                 // connection, not per request.
-                var stream = _freeStreams is { Count: > 0 } free && free.Pop() is var spare && spare.TryReuse(received.StreamId, received.Head)
-                    ? spare
-                    : new HttpStream(this, received.StreamId, received.Head);
+                var stream = CreateHandler(received.StreamId, received.Head, _freeStreams is { Count: > 0 } free ? free.Pop() : null);
                 streams[received.StreamId] = stream;
                 // Started after the whole batch is dispatched: a request rejected in the same batch never runs.
                 _starting!.Add(stream);
@@ -37,13 +35,12 @@ sealed partial class ConnectionDriver
             case StreamCompleted completed:
                 if (streams.TryGetValue(completed.StreamId, out target)) target.OnCompleted();
                 break;
-            case StreamWritable writable:
-                if (streams.TryGetValue(writable.StreamId, out target)) target.OnWritable();
-                break;
             case RequestRejected rejected:
                 Reject(rejected);
                 break;
         }
+        // Whatever the news, the stream's waiting receive or send looks again (StreamWritable carries no more than that).
+        WakeStream(protocolEvent.StreamId);
     }
 
     private void RejectMultiplexed(RequestRejected rejected)
@@ -78,53 +75,17 @@ sealed partial class ConnectionDriver
         ArmTimer();
     }
 
-    private bool _flushScheduled;
-    private Stack<HttpStream>? _freeStreams;
+    private Stack<IStreamHandler>? _freeStreams;
     private const int MaxFreeStreams = 16;
 
-    /// <summary>
-    /// Under the gate: flushes now when a lot is unflushed (backpressure), otherwise once the streams that are
-    /// ready to run have written too, so concurrent responses share one send.
-    /// </summary>
-    internal ValueTask FlushSoonLockedAsync()
-    {
-        if (_writer.UnflushedBytes >= FlushNowThreshold) return FlushLockedAsync();
-        if (_writer.UnflushedBytes > 0 && !_flushScheduled)
-        {
-            _flushScheduled = true;
-            Scope.Spawn(_ => FlushScheduledAsync());
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    // Above this much unflushed output a writer flushes (and waits for the client) itself.
+    // Above this much unflushed output a stream's send waits for the owner's flush (backpressure).
     private const long FlushNowThreshold = 32 * 1024;
 
-    private async Task FlushScheduledAsync()
-    {
-        // Let every continuation already queued (other streams' sends) run and write first.
-        await Task.Yield();
-        await EnterAsync();
-        try
-        {
-            _flushScheduled = false;
-            if (!_abort) await FlushLockedAsync();
-        }
-        catch (Exception ex) when (ex is ClientDisconnectedException or IOException or InvalidOperationException)
-        {
-            // The reader sees the same failure and closes the connection.
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task RunStreamAsync(HttpStream stream)
+    private async Task RunStreamAsync(IStreamHandler stream)
     {
         try
         {
-            await stream.RunApplicationAsync();
+            await stream.RunAsync();
         }
         catch (Exception ex)
         {
@@ -136,19 +97,18 @@ sealed partial class ConnectionDriver
         }
     }
 
-    private async Task HandlerCompletedAsync(HttpStream stream)
+    private async Task HandlerCompletedAsync(IStreamHandler stream)
     {
         await EnterAsync();
         try
         {
             _streams!.Remove(stream.Id);
+            ForgetStreamWaits(stream.Id);
             if (_inputEnded || _abort) return;
-            if ((_freeStreams ??= new Stack<HttpStream>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
+            if ((_freeStreams ??= new Stack<IStreamHandler>()).Count < MaxFreeStreams) _freeStreams.Push(stream);
             _multiplexed!.HandlerCompleted(stream.Id, _writer);
             DispatchEvents();
-            await FlushSoonLockedAsync();
         }
-        catch (ClientDisconnectedException) { }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             _server.Logger.LogDebug(ex, "Connection from {Remote} failed while finishing a stream", _info.Remote);
@@ -157,7 +117,7 @@ sealed partial class ConnectionDriver
         {
             _gate.Release();
         }
-        // A graceful shutdown waits for the last handler: the reader must look again.
-        if (_protocol.ShouldClose) WakeReader();
+        // The owner flushes what the protocol wrote; a graceful shutdown waiting for the last handler looks again.
+        WakeOwner();
     }
 }

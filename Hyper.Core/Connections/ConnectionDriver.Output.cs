@@ -10,39 +10,108 @@ namespace Hyper.Core.Connections;
 sealed partial class ConnectionDriver
 {
     /// <summary>
-    /// Flushes what the protocol wrote. Caller holds the gate. A flush that waits (the client reads slower than
-    /// we write) must finish within the grace period plus the time the minimum response rate allows for the
-    /// pending bytes (security.md SL-03), or the connection is aborted.
+    /// Flushes everything written so far. Called without the gate: the gate is held only to start each flush (so no
+    /// protocol call writes at that moment), never while waiting for the client. One flusher at a time: whoever comes
+    /// while a flush is in progress waits for it, and the flusher flushes again until nothing is left unflushed, so
+    /// every writer's bytes are covered (output written meanwhile leaves in the next, combined send). On a multiplexed
+    /// connection only the owner loop calls this; streams wait for it (<see cref="WhenFlushedAsync"/>).
+    /// A flush that waits (the client reads slower than we write) must finish within the grace period plus the time
+    /// the minimum response rate allows for the pending bytes, or the connection is aborted.
     /// </summary>
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
     // most of what a request allocates.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask FlushLockedAsync()
+    private async ValueTask FlushAsync()
     {
-        if (_writer.UnflushedBytes == 0) return;
-        var pending = _writer.UnflushedBytes;
-        var flush = _writer.FlushAsync();
-        FlushResult result;
-        if (flush.IsCompletedSuccessfully)
+        Task? join = null;
+        ValueTask<FlushResult> flush;
+        long pending;
+        await EnterAsync();
+        try
         {
-            result = flush.Result;
+            if (_flushing)
+            {
+                join = WhenFlushedLocked();
+                flush = default;
+                pending = 0;
+            }
+            else
+            {
+                pending = _writer.UnflushedBytes;
+                if (pending == 0 || _abort) return;
+                _flushing = true;
+                flush = _writer.FlushAsync();
+            }
         }
-        else
+        finally
         {
-            result = await WaitForSlowFlushAsync(flush, pending);
+            _gate.Release();
         }
-        if (result.IsCanceled)
+        if (join is not null)
         {
-            Abort();
-            throw new ClientDisconnectedException("The client did not read the response fast enough.");
+            await join;
+            if (_abort) throw new ClientDisconnectedException();
+            return;
         }
-        if (result.IsCompleted)
+        try
         {
+            while (true)
+            {
+                var result = flush.IsCompletedSuccessfully ? flush.Result : await WaitForSlowFlushAsync(flush, pending);
+                if (result.IsCanceled)
+                {
+                    Abort();
+                    throw new ClientDisconnectedException("The client did not read the response fast enough.");
+                }
+                if (result.IsCompleted)
+                {
+                    _abort = true;
+                    _current?.OnAborted();
+                    throw new ClientDisconnectedException();
+                }
+                await EnterAsync();
+                try
+                {
+                    pending = _writer.UnflushedBytes;
+                    if (pending == 0 || _abort)
+                    {
+                        EndFlushLocked();
+                        return;
+                    }
+                    flush = _writer.FlushAsync();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch
+        {
+            // Whoever waits for this flush must not wait forever: they see _abort and give up.
             _abort = true;
-            _current?.OnAborted();
-            throw new ClientDisconnectedException();
+            await EnterAsync();
+            EndFlushLocked();
+            _gate.Release();
+            throw;
         }
     }
+
+    private bool _flushing;
+    private TaskCompletionSource? _flushed;
+
+    /// <summary>Under the gate: the flusher is done; wake those who waited for it.</summary>
+    private void EndFlushLocked()
+    {
+        _flushing = false;
+        var flushed = _flushed;
+        _flushed = null;
+        flushed?.TrySetResult();
+    }
+
+    /// <summary>Under the gate: completes when the flush in progress (or the next one) has drained what is written now.</summary>
+    private Task WhenFlushedLocked() =>
+        (_flushed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     private async ValueTask<FlushResult> WaitForSlowFlushAsync(ValueTask<FlushResult> flush, long pendingBytes)
     {
@@ -91,6 +160,6 @@ sealed partial class ConnectionDriver
     private void OnTimerFired()
     {
         _armedDeadline = long.MaxValue;
-        WakeReader();
+        WakeOwner();
     }
 }

@@ -39,7 +39,7 @@ internal sealed partial class ConnectionDriver
             UseProtocol(upgraded);
             // Bytes after the request head (the new protocol's first bytes) may already be buffered: read them at once.
             _readBuffered = true;
-            WakeReader();
+            WakeOwner();
             return true;
         }
         return false;

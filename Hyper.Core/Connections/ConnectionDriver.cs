@@ -26,9 +26,13 @@ namespace Hyper.Core.Connections;
 /// - While the application runs, its <c>receive</c> pulls input through <see cref="PumpAsync"/>; nobody else reads.
 /// - Every call into the protocol happens under <see cref="_gate"/>, so an application that sends from one task
 ///   while another waits in <c>receive</c> (Starlette's disconnect listener does) still gives the protocol one
-///   caller at a time. The gate is uncontended on the hot path.
-/// - Deadlines: a timer from the backend's clock wakes a pending read with <c>CancelPendingRead</c>; the pump then
-///   calls <see cref="IStreamProtocol.OnTimer"/> itself, so timer work never runs beside other protocol calls.
+///   caller at a time. The gate is held only for synchronous protocol work, never while waiting for the network
+///   (see <see cref="FlushAsync"/>), and is uncontended on the hot path.
+/// - Multiplexed (HTTP/2): the reader loop is the connection's owner. Streams submit commands (applied under the
+///   gate, no flush) and signal the owner (<see cref="OwnerWakeup"/>), which it waits on beside its read; it flushes
+///   once per batch and wakes streams waiting on the flush (backpressure) or on flow control.
+/// - Deadlines: the backend's timer wakes the owner; the pump then calls <see cref="IStreamProtocol.OnTimer"/>
+///   itself, so timer work never runs beside other protocol calls.
 /// </summary>
 sealed partial class ConnectionDriver
 {
@@ -41,13 +45,13 @@ sealed partial class ConnectionDriver
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<HeaderField> _responseHeaders = new(16);
     private IMultiplexedStreamProtocol? _multiplexed;
-    private Dictionary<int, HttpStream>? _streams;
-    private List<HttpStream>? _starting;
+    private Dictionary<long, IStreamHandler>? _streams;
+    private List<IStreamHandler>? _starting;
     private ITimer? _timer;
     private long _armedDeadline = long.MaxValue;
-    private HttpStream? _current;
-    private HttpStream? _pendingRun;
-    private HttpStream? _spareStream;
+    private IStreamHandler? _current;
+    private IStreamHandler? _pendingRun;
+    private IStreamHandler? _spareStream;
     private bool _inputEnded;
     private bool _peerFinished;
     private bool _hasBufferedInput;
@@ -75,32 +79,14 @@ sealed partial class ConnectionDriver
         _multiplexed = protocol as IMultiplexedStreamProtocol;
         if (_multiplexed is not null)
         {
-            _streams = new Dictionary<int, HttpStream>();
-            _starting = new List<HttpStream>();
+            _streams = new Dictionary<long, IStreamHandler>();
+            _starting = new List<IStreamHandler>();
         }
     }
 
-    /// <summary>
-    /// True for HTTP/2: the driver reads continuously and runs each request's application as a task of its own in
-    /// the connection's scope, instead of inline one at a time.
-    /// </summary>
-    internal bool IsMultiplexed => _multiplexed is not null;
-
-    internal ServerContext Server => _server;
-
     /// <summary>The connection's task group; request task groups are its children.</summary>
     internal ITaskScope Scope { get; }
-    internal ConnectionInfo Info => _info;
-    internal IStreamProtocol Protocol => _protocol;
-    internal PipeWriter Writer => _writer;
-    internal long Now => MonotonicTime.Now(_server.Time);
-    internal bool IsPumping => _pumping;
-
-    /// <summary>
-    /// Input is buffered that the protocol has not taken yet (a pipelined request): a finished response may
-    /// then wait for the next one's and leave in the same flush; the driver flushes before it blocks on a read.
-    /// </summary>
-    internal bool HasBufferedInput => _hasBufferedInput;
+    private long Now => MonotonicTime.Now(_server.Time);
 
     /// <summary>Serves the connection until it closes; never throws.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -116,7 +102,7 @@ sealed partial class ConnectionDriver
                 if (_pendingRun is { } stream)
                 {
                     _pendingRun = null;
-                    await stream.RunApplicationAsync();
+                    await stream.RunAsync();
                     _spareStream = stream;
                     continue;
                 }
@@ -146,7 +132,7 @@ sealed partial class ConnectionDriver
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
     // most of what a request allocates.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<bool> PumpAsync(HttpStream? waiter = null)
+    private async ValueTask<bool> PumpAsync(IStreamHandler? waiter = null)
     {
         if (_pumping) throw new InvalidOperationException("receive() must not be called concurrently on one request.");
         if (_inputEnded || _abort) return false;
@@ -162,19 +148,47 @@ sealed partial class ConnectionDriver
                 await EnterAsync();
                 try
                 {
-                    // Checked under the gate: a send that completes the response sets this under the gate too,
+                    // Checked under the gate: a send that completes the response does its part under the gate too,
                     // and wakes the read if it comes later.
-                    if (waiter is { IsWaitOver: true }) return true;
-                    if (!_readBuffered) await FlushLockedAsync();
+                    if (waiter is not null && (waiter.IsOver || waiter.HasInput)) return true;
                     ArmTimer();
                 }
                 finally
                 {
                     _gate.Release();
                 }
+                // Not under the gate: a slow client holds up this flush, never the streams' access to the connection.
+                if (!_readBuffered) await FlushAsync();
             }
             _readBuffered = false;
-            var result = await _reader.ReadAsync();
+            ReadResult result;
+            if (_multiplexed is null)
+            {
+                result = await _reader.ReadAsync();
+            }
+            else if (await ReadOrWakeAsync() is { } read)
+            {
+                result = read;
+            }
+            else
+            {
+                // Woken without input: a deadline, a stream's output to flush, or shutdown. Let the streams that are
+                // ready to run write first, so their responses leave together in one flush rather than one each.
+                await Task.Yield();
+                await EnterAsync();
+                try
+                {
+                    var now = Now;
+                    if (now >= _protocol.NextDeadline) _protocol.OnTimer(now, _writer);
+                    DispatchEvents();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+                await FlushAsync();
+                return !_inputEnded && !_protocol.ShouldClose && !_abort;
+            }
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
@@ -200,14 +214,14 @@ sealed partial class ConnectionDriver
                     }
                 }
                 DispatchEvents();
-                // A request about to run flushes with its own response (one send per pipelined batch).
-                if (_pendingRun is null) await FlushLockedAsync();
             }
             finally
             {
                 _gate.Release();
                 _reader.AdvanceTo(consumed, buffer.End);
             }
+            // A request about to run flushes with its own response (one send per pipelined batch).
+            if (_pendingRun is null) await FlushAsync();
             return !_inputEnded && !_protocol.ShouldClose && !_abort;
         }
         finally
@@ -216,8 +230,29 @@ sealed partial class ConnectionDriver
         }
     }
 
+    private Task<ReadResult>? _pendingRead;
+    private readonly OwnerWakeup _wakeup = new();
+
+    /// <summary>
+    /// Multiplexed connections: waits for input or for the owner's wake-up signal, whichever comes first. A read
+    /// that is still pending when the signal comes stays outstanding and is awaited again next time. Returns null
+    /// when woken without input.
+    /// </summary>
+    private async ValueTask<ReadResult?> ReadOrWakeAsync()
+    {
+        var read = _pendingRead ??= _reader.ReadAsync().AsTask();
+        if (!read.IsCompleted)
+        {
+            var wake = _wakeup.Prepare();
+            if (!wake.IsCompleted) await Task.WhenAny(read, wake);
+            if (!read.IsCompleted) return null;
+        }
+        _pendingRead = null;
+        return await read;
+    }
+
     /// <summary>Hands queued protocol events to their streams; called after every protocol call, under the gate.</summary>
-    internal void DispatchEvents()
+    private void DispatchEvents()
     {
         while (_protocol.TryDequeueEvent(out var protocolEvent))
         {
@@ -237,9 +272,7 @@ sealed partial class ConnectionDriver
                     }
                     var spare = _spareStream;
                     _spareStream = null;
-                    _current = spare is not null && spare.TryReuse(received.StreamId, received.Head)
-                        ? spare
-                        : new HttpStream(this, received.StreamId, received.Head);
+                    _current = CreateHandler(received.StreamId, received.Head, spare);
                     _pendingRun = _current;
                     break;
                 case RequestBodyReceived body:
@@ -260,7 +293,7 @@ sealed partial class ConnectionDriver
                     // The protocol may now parse a pipelined request that is already buffered: the next read
                     // must return at once with what is there rather than wait for new bytes.
                     _readBuffered = true;
-                    WakeReader();
+                    WakeOwner();
                     break;
                 case RequestRejected rejected:
                     Reject(rejected);
@@ -291,7 +324,7 @@ sealed partial class ConnectionDriver
     }
 
     /// <summary>The response headers: the application's, plus Server and Date unless it set them or they are off.</summary>
-    internal List<HeaderField> ComposeHeaders(IReadOnlyList<HeaderField> appHeaders)
+    private List<HeaderField> ComposeHeaders(IReadOnlyList<HeaderField> appHeaders)
     {
         var headers = _responseHeaders;
         headers.Clear();
@@ -311,12 +344,18 @@ sealed partial class ConnectionDriver
     }
 
     /// <summary>Takes the gate; the fast path is synchronous and allocation-free.</summary>
-    internal ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
+    private ValueTask EnterAsync() => _gate.Wait(0) ? ValueTask.CompletedTask : new ValueTask(_gate.WaitAsync());
 
-    internal void Exit() => _gate.Release();
-
-    /// <summary>Wakes a pending read so the pump re-checks deadlines, stream state or shutdown.</summary>
-    internal void WakeReader() => _reader.CancelPendingRead();
+    /// <summary>
+    /// Wakes the owner so it re-checks deadlines, stream state, output to flush or shutdown. A multiplexed owner waits
+    /// on its explicit signal beside the read; a one-at-a-time connection reads only on behalf of its one request,
+    /// and its read is woken by cancelling it (the pump sees an empty, cancelled result and looks again).
+    /// </summary>
+    private void WakeOwner()
+    {
+        if (_multiplexed is not null) _wakeup.Set();
+        else _reader.CancelPendingRead();
+    }
 
     /// <summary>Aborts the connection at once (the application failed mid-response, or the server is stopping hard).</summary>
     internal void Abort()
@@ -325,10 +364,8 @@ sealed partial class ConnectionDriver
         // Multiplexed streams learn it from CloseAsync, under the gate; their state is not touched from here.
         _current?.OnAborted();
         _transport.Abort();
-        WakeReader();
+        WakeOwner();
     }
-
-    internal void RequestAbortAfterWrite() => _abort = true;
 
     /// <summary>Graceful shutdown: the protocol stops taking requests and closes when idle.</summary>
     public async Task BeginShutdownAsync()
@@ -339,7 +376,6 @@ sealed partial class ConnectionDriver
         {
             _protocol.BeginShutdown(Now, _writer);
             DispatchEvents();
-            await FlushLockedAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
@@ -349,7 +385,8 @@ sealed partial class ConnectionDriver
         {
             _gate.Release();
         }
-        WakeReader();
+        // The owner flushes what the protocol wrote (GOAWAY, a closing response) when it looks again.
+        WakeOwner();
     }
 
     private async Task CloseAsync()
@@ -361,6 +398,7 @@ sealed partial class ConnectionDriver
             try
             {
                 foreach (var stream in _streams.Values) stream.OnAborted();
+                WakeAllStreams();
             }
             finally
             {
@@ -370,15 +408,22 @@ sealed partial class ConnectionDriver
         _timer?.Dispose();
         try
         {
-            if (!_abort)
-            {
-                await EnterAsync();
-                try { await FlushLockedAsync(); }
-                finally { _gate.Release(); }
-            }
+            if (!_abort) await FlushAsync();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException) { _abort = true; }
+        // Streams still waiting for a flush (backpressure) must not wait for one that will never come.
+        await EnterAsync();
+        var flushed = _flushed;
+        _flushed = null;
+        _gate.Release();
+        flushed?.TrySetResult();
         if (_abort) _transport.Abort();
+        if (_pendingRead is { IsCompleted: false } read)
+        {
+            // The owner's outstanding read must end before the reader is completed.
+            _reader.CancelPendingRead();
+            try { await read; } catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException) { }
+        }
         await _writer.CompleteAsync();
         await _reader.CompleteAsync();
         await _transport.DisposeAsync();

@@ -42,4 +42,10 @@ internal sealed class ServerContext
     public Dictionary<string, object?> LifespanState { get; } = new();
 
     public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
+
+    /// <summary>
+    /// The kinds of request stream, asked in order for each request head; the ASGI HTTP stream serves all, so it
+    /// comes last. A new kind (a WebSocket session, an ASP.NET Core request) is one more factory before it.
+    /// </summary>
+    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = [Streams.HttpStreamFactory.Instance];
 }

@@ -15,19 +15,19 @@ public interface IMultiplexedStreamProtocol : IStreamProtocol
     /// the peer's flow-control window by that much (RFC 9113 §6.9). Unread bytes hold the window shut, so a
     /// handler that does not read bounds what the peer can make the server buffer.
     /// </summary>
-    void RequestBodyConsumed(int streamId, int bytes, IBufferWriter<byte> output);
+    void RequestBodyConsumed(long streamId, int bytes, IBufferWriter<byte> output);
 
     /// <summary>
     /// Response bytes accepted by <see cref="IStreamProtocol.SendBody"/> but still held behind the peer's window.
     /// The stream layer waits (for <see cref="StreamWritable"/>) while this is above its buffer limit.
     /// </summary>
-    long GetBufferedResponseBytes(int streamId);
+    long GetBufferedResponseBytes(long streamId);
 
     /// <summary>
     /// The stream's handler has returned. Until then the stream keeps its place in the concurrency count, even when
     /// it was reset (Rapid Reset, MadeYouReset: security.md H2-11, H2-13).
     /// </summary>
-    void HandlerCompleted(int streamId, IBufferWriter<byte> output);
+    void HandlerCompleted(long streamId, IBufferWriter<byte> output);
 
     /// <summary>True while the peer accepts server push on this connection (HTTP/2 SETTINGS_ENABLE_PUSH).</summary>
     bool PushAllowed { get; }
@@ -37,5 +37,5 @@ public interface IMultiplexedStreamProtocol : IStreamProtocol
     /// queues a <see cref="RequestReceived"/> for the promised stream, whose response the application then produces.
     /// Returns the promised stream id, or 0 when the push is not possible now (not allowed, limits, stream closing).
     /// </summary>
-    int Push(int streamId, RequestHead request, long now, IBufferWriter<byte> output);
+    long Push(long streamId, RequestHead request, long now, IBufferWriter<byte> output);
 }

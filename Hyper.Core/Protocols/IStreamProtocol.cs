@@ -25,31 +25,31 @@ public interface IStreamProtocol
     bool TryDequeueEvent(out ProtocolEvent? protocolEvent);
 
     /// <summary>Starts the response on a stream. With <paramref name="endStream"/> no body follows.</summary>
-    void StartResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output);
+    void StartResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output);
 
     /// <summary>
     /// Starts the response and sends its whole body at once: the protocol may frame it with a known length
     /// (Content-Length) instead of chunks.
     /// </summary>
-    void SendCompleteResponse(int streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output);
+    void SendCompleteResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, ReadOnlySpan<byte> body, long now, IBufferWriter<byte> output);
 
     /// <summary>Sends response body bytes; <paramref name="endStream"/> ends the response.</summary>
-    void SendBody(int streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output);
+    void SendBody(long streamId, ReadOnlySpan<byte> data, bool endStream, long now, IBufferWriter<byte> output);
 
     /// <summary>Sends response trailers and ends the response.</summary>
-    void SendTrailers(int streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output);
+    void SendTrailers(long streamId, IReadOnlyList<HeaderField> trailers, long now, IBufferWriter<byte> output);
 
     /// <summary>Sends an interim (1xx) response, e.g. 103 Early Hints.</summary>
-    void SendInformational(int streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output);
+    void SendInformational(long streamId, int status, IReadOnlyList<HeaderField> headers, IBufferWriter<byte> output);
 
     /// <summary>
     /// The application has started to read the body: a protocol that holds back <c>100 Continue</c>
     /// (RFC 9110 §10.1.1) sends it now.
     /// </summary>
-    void RequestBodyWanted(int streamId, long now, IBufferWriter<byte> output);
+    void RequestBodyWanted(long streamId, long now, IBufferWriter<byte> output);
 
     /// <summary>Abandons a stream mid-response (the application failed after starting): HTTP/1.1 closes the connection, HTTP/2 resets the stream.</summary>
-    void AbortStream(int streamId, IBufferWriter<byte> output);
+    void AbortStream(long streamId, IBufferWriter<byte> output);
 
     /// <summary>Graceful shutdown: finish what is in flight, accept no new requests, close when idle.</summary>
     void BeginShutdown(long now, IBufferWriter<byte> output);

@@ -13,5 +13,5 @@ public interface IUpgradableStreamProtocol : IStreamProtocol
     /// <paramref name="protocol"/> and stops parsing: every byte after that request's head belongs to the new
     /// protocol, which the driver feeds from then on.
     /// </summary>
-    void AcceptUpgrade(int streamId, string protocol, IBufferWriter<byte> output);
+    void AcceptUpgrade(long streamId, string protocol, IBufferWriter<byte> output);
 }

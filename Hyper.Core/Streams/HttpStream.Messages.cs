@@ -3,7 +3,7 @@ using Hyper.Core.Application;
 
 namespace Hyper.Core.Streams;
 
-// The ASGI receive/send pair of one request.
+// The ASGI receive/send pair of one request: ASGI messages become stream commands for the connection.
 internal sealed partial class HttpStream
 {
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
@@ -14,37 +14,45 @@ internal sealed partial class HttpStream
         while (true)
         {
             if (_aborted || _state == HttpResponseState.Done) return HttpDisconnect.Instance;
-            if (BufferedChunks > 0 || _bodyEnded && !_bodyDelivered) break;
-            if (_bodyEnded)
+            HttpRequest? message = null;
+            lock (_sync)
             {
-                // The whole body was delivered: ASGI's next event is http.disconnect, when the client goes away
-                // or the response completes. Reading on is how a client that leaves is noticed.
-                if (!await _driver.PumpAsync(this) && !_aborted && _state != HttpResponseState.Done)
+                if (BufferedChunks > 0) message = TakeBodyChunk();
+                else if (_bodyEnded && !_bodyDelivered)
                 {
-                    _aborted = true;
+                    _bodyDelivered = true;
+                    message = HttpRequest.Empty;
                 }
-                continue;
             }
-            if (!_bodyWanted)
+            if (message is not null)
+            {
+                // The bytes have left the stream's buffer: a protocol with flow control may let the peer send that
+                // much more (RFC 9113 §6.9).
+                if (!message.Body.IsEmpty && _connection.IsMultiplexed)
+                {
+                    try
+                    {
+                        await _connection.SubmitAsync(this, StreamCommand.BodyConsumed(message.Body.Length));
+                    }
+                    catch (ClientDisconnectedException)
+                    {
+                        return HttpDisconnect.Instance;
+                    }
+                }
+                return message;
+            }
+            if (!_bodyEnded && !_bodyWanted)
             {
                 _bodyWanted = true;
-                if (_head.ExpectsContinue) await WantBodyAsync();
+                if (_head.ExpectsContinue) await _connection.SubmitAsync(this, StreamCommand.BodyWanted());
             }
-            if (!await _driver.PumpAsync() && BufferedChunks == 0 && !_bodyEnded)
-            {
-                _aborted = true;
-            }
+            // After the whole body, the next event is http.disconnect: when the client leaves or the response
+            // completes. Waiting for input is how a client that leaves is noticed.
+            if (!await _connection.WaitForInputAsync(this) && !HasInput) _aborted = true;
         }
-
-        if (BufferedChunks == 0)
-        {
-            _bodyDelivered = true;
-            return HttpRequest.Empty;
-        }
-        return TakeBodyChunk();
     }
 
-    /// <summary>The next buffered body chunk as <c>http.request</c>; <c>more_body</c> is false on the last one.</summary>
+    /// <summary>Under <see cref="_sync"/>: the next body chunk as <c>http.request</c>; <c>more_body</c> is false on the last one.</summary>
     private HttpRequest TakeBodyChunk()
     {
         var chunk = _bodyChunks!.Dequeue();
@@ -57,120 +65,77 @@ internal sealed partial class HttpStream
 
     private int BufferedChunks => _bodyChunks?.Count ?? 0;
 
-    /// <summary>True once a receive() waiting for http.disconnect may return.</summary>
-    internal bool IsWaitOver => _aborted || _state == HttpResponseState.Done;
-
-    private async ValueTask WantBodyAsync()
-    {
-        await _driver.EnterAsync();
-        try
-        {
-            _driver.Protocol.RequestBodyWanted(Id, _driver.Now, _driver.Writer);
-            _driver.DispatchEvents();
-            await _driver.FlushLockedAsync();
-        }
-        finally
-        {
-            _driver.Exit();
-        }
-    }
-
     // Pooled state machines: these suspend once per request on the hot path; a fresh box each time would be
     // most of what a request allocates.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(AsgiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Task? waitForRoom = null;
-        await _driver.EnterAsync();
-        try
+        if (_aborted) throw new ClientDisconnectedException();
+        StreamCommand command;
+        switch (message)
         {
-            if (_aborted) throw new ClientDisconnectedException();
-            var protocol = _driver.Protocol;
-            var output = _driver.Writer;
-            switch (message)
-            {
-                case HttpResponseStart start when _state == HttpResponseState.Initial:
-                    if (start.Status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(message), start.Status, "status must be a three-digit code");
-                    _start = start;
-                    _status = start.Status;
-                    _sentHeaders = start.Headers;
-                    _state = HttpResponseState.StartHeld;
-                    return;
+            case HttpResponseStart start when _state == HttpResponseState.Initial:
+                if (start.Status is < 100 or > 999) throw new ArgumentOutOfRangeException(nameof(message), start.Status, "status must be a three-digit code");
+                _start = start;
+                _status = start.Status;
+                _sentHeaders = start.Headers;
+                _state = HttpResponseState.StartHeld;
+                return;
 
-                case HttpResponseBody body when _state == HttpResponseState.StartHeld:
-                    var startMessage = _start!;
-                    var headers = _driver.ComposeHeaders(startMessage.Headers);
-                    if (!body.MoreBody && !startMessage.Trailers)
-                    {
-                        protocol.SendCompleteResponse(Id, startMessage.Status, headers, body.Body.Span, _driver.Now, output);
-                        _state = HttpResponseState.Done;
-                    }
-                    else
-                    {
-                        protocol.StartResponse(Id, startMessage.Status, headers, endStream: false, _driver.Now, output);
-                        _state = HttpResponseState.Streaming;
-                        SendBodyChunk(body);
-                    }
-                    _bodyBytes += body.Body.Length;
-                    break;
-
-                case HttpResponseBody body when _state == HttpResponseState.Streaming:
-                    SendBodyChunk(body);
-                    _bodyBytes += body.Body.Length;
-                    break;
-
-                case HttpResponseEarlyHint hint when _state == HttpResponseState.Initial:
-                    SendEarlyHint(hint);
-                    break;
-
-                case HttpResponsePush push when _state < HttpResponseState.Done:
-                    SendPush(push);
-                    break;
-
-                case HttpResponseTrailers trailers when _state == HttpResponseState.AwaitingTrailers:
-                    if (trailers.MoreTrailers) throw new NotSupportedException("more_trailers is not supported yet: send all trailers in one message.");
-                    protocol.SendTrailers(Id, trailers.Headers, _driver.Now, output);
+            case HttpResponseBody body when _state == HttpResponseState.StartHeld:
+                var startMessage = _start!;
+                if (!body.MoreBody && !startMessage.Trailers)
+                {
+                    command = StreamCommand.CompleteResponse(startMessage.Status, startMessage.Headers, body.Body);
                     _state = HttpResponseState.Done;
-                    break;
+                }
+                else
+                {
+                    _state = HttpResponseState.Streaming;
+                    var withBody = BodyChunkNeeded(body, out var endStream);
+                    command = StreamCommand.StartResponse(startMessage.Status, startMessage.Headers, withBody, body.Body, endStream);
+                }
+                _bodyBytes += body.Body.Length;
+                break;
 
-                default:
-                    throw new UnexpectedMessageException(_state.ToString(), message.Type);
-            }
-            _driver.DispatchEvents();
-            if (_driver.IsMultiplexed)
-            {
-                // Many streams share the connection: their writes leave together in one flush soon after, rather
-                // than one send per response (the flush waits when too much is unflushed: backpressure stays).
-                await _driver.FlushSoonLockedAsync();
-                // Flow control (RFC 9113 §5.2): past the stream's response buffer, send() waits for the peer's window.
-                waitForRoom = PrepareWaitForRoom();
-            }
-            else
-            {
-                if (_state != HttpResponseState.Done || !_driver.HasBufferedInput) await _driver.FlushLockedAsync();
-            }
-            if (!_driver.IsMultiplexed && _state == HttpResponseState.Done && _driver.IsPumping)
-            {
-                // A receive() waiting for http.disconnect in another task can return now.
-                _driver.WakeReader();
-            }
+            case HttpResponseBody body when _state == HttpResponseState.Streaming:
+                _bodyBytes += body.Body.Length;
+                if (!BodyChunkNeeded(body, out var ends)) return;
+                command = StreamCommand.SendBody(body.Body, ends);
+                break;
+
+            case HttpResponseEarlyHint hint when _state == HttpResponseState.Initial:
+                command = EarlyHint(hint);
+                break;
+
+            case HttpResponsePush push when _state < HttpResponseState.Done:
+                if (PushRequest(push) is not { } request) return;
+                command = StreamCommand.Push(request);
+                break;
+
+            case HttpResponseTrailers trailers when _state == HttpResponseState.AwaitingTrailers:
+                if (trailers.MoreTrailers) throw new NotSupportedException("more_trailers is not supported yet: send all trailers in one message.");
+                command = StreamCommand.SendTrailers(trailers.Headers);
+                _state = HttpResponseState.Done;
+                break;
+
+            default:
+                throw new UnexpectedMessageException(_state.ToString(), message.Type);
         }
-        finally
-        {
-            _driver.Exit();
-        }
-        if (waitForRoom is not null) await waitForRoom;
+        if (!await _connection.SubmitAsync(this, command)) throw new ClientDisconnectedException();
     }
 
-    private void SendBodyChunk(HttpResponseBody body)
+    /// <summary>
+    /// Moves the state past a body chunk; false when the chunk needs no command (empty, and the response goes on,
+    /// or its end is the trailers' job). <paramref name="endStream"/>: this chunk ends the response.
+    /// </summary>
+    private bool BodyChunkNeeded(HttpResponseBody body, out bool endStream)
     {
         var end = !body.MoreBody;
         var trailers = _start!.Trailers;
-        if (!body.Body.IsEmpty || end && !trailers)
-        {
-            _driver.Protocol.SendBody(Id, body.Body.Span, end && !trailers, _driver.Now, _driver.Writer);
-        }
         if (end) _state = trailers ? HttpResponseState.AwaitingTrailers : HttpResponseState.Done;
+        endStream = end && !trailers;
+        return !body.Body.IsEmpty || endStream;
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using Hyper.Core.Application;
-using Hyper.Core.Connections;
 using Hyper.Core.Logging;
 using Hyper.Core.Protocols;
 using Microsoft.Extensions.Logging;
@@ -12,9 +11,10 @@ namespace Hyper.Core.Streams;
 /// One HTTP request seen by the application: maps protocol events to ASGI messages and ASGI messages to
 /// protocol commands, enforces their order, and applies ASGI's error rules (a failure before
 /// <c>http.response.start</c> is answered 500; after it the connection is aborted; <c>send</c> after the client
-/// has gone raises <see cref="ClientDisconnectedException"/>).
+/// has gone raises <see cref="ClientDisconnectedException"/>). It reaches its connection only through
+/// <see cref="IStreamConnection"/>: the connection owns the protocol and applies the commands this stream hands it.
 /// </summary>
-internal sealed partial class HttpStream
+internal sealed partial class HttpStream : IStreamHandler
 {
     private static readonly HeaderField[] ErrorHeaders =
     [
@@ -28,7 +28,10 @@ internal sealed partial class HttpStream
         new("connection"u8.ToArray(), "close"u8.ToArray()),
     ];
 
-    private readonly ConnectionDriver _driver;
+    private readonly IStreamConnection _connection;
+    // Guards the body queue: the connection's reader fills it while the application's receive (another task on a
+    // multiplexed connection) empties it.
+    private readonly Lock _sync = new();
     private RequestHead _head;
     private Queue<byte[]>? _bodyChunks;
     private long _startTimestamp;
@@ -46,10 +49,10 @@ internal sealed partial class HttpStream
     private long _bodyBytes;
     private Concurrency.RequestTaskGroup? _taskGroup;
 
-    public HttpStream(ConnectionDriver driver, int id, RequestHead head)
+    public HttpStream(IStreamConnection connection, long id, RequestHead head)
     {
-        _driver = driver;
-        Receive = driver.IsMultiplexed ? ReceiveMultiplexedAsync : ReceiveAsync;
+        _connection = connection;
+        Receive = ReceiveAsync;
         Send = SendAsync;
         Start(id, head);
     }
@@ -60,7 +63,7 @@ internal sealed partial class HttpStream
     /// Only a stream whose application has fully finished is reused; an application must not call receive or
     /// send after it has returned (ASGI: the server may ignore or reject such calls).
     /// </summary>
-    public bool TryReuse(int id, RequestHead head)
+    public bool TryReuse(long id, RequestHead head)
     {
         if (!_appFinished) return false;
         _scope = null;
@@ -71,48 +74,55 @@ internal sealed partial class HttpStream
         _sentHeaders = [];
         _bodyBytes = 0;
         _taskGroup = null;
-        _bodyChunks?.Clear();
+        lock (_sync) _bodyChunks?.Clear();
         Start(id, head);
         return true;
     }
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_head))]
-    private void Start(int id, RequestHead head)
+    private void Start(long id, RequestHead head)
     {
         Id = id;
         _head = head;
-        if (_driver.Server.AccessLog.IsEnabled)
+        var server = _connection.Server;
+        if (server.AccessLog.IsEnabled)
         {
-            _startTimestamp = _driver.Server.Time.GetTimestamp();
-            _startTime = _driver.Server.Time.GetUtcNow();
+            _startTimestamp = server.Time.GetTimestamp();
+            _startTime = server.Time.GetUtcNow();
         }
     }
 
-    public int Id { get; private set; }
+    public long Id { get; private set; }
 
     /// <summary>The connection this request came on (the scope's <c>tls</c> extension reads its handshake).</summary>
-    internal ConnectionInfo Connection => _driver.Info;
+    internal ConnectionInfo Connection => _connection.Info;
 
     /// <summary>The request's task group, created when the application first asks for it.</summary>
-    internal Concurrency.RequestTaskGroup TaskGroup => _taskGroup ??= new Concurrency.RequestTaskGroup(_driver.Scope);
+    internal Concurrency.RequestTaskGroup TaskGroup => _taskGroup ??= new Concurrency.RequestTaskGroup(_connection.Scope);
     public bool ResponseStarted => _state >= HttpResponseState.Streaming;
+    public bool IsOver => _aborted || _state == HttpResponseState.Done;
+    public bool IsAborted => _aborted;
+
+    public bool HasInput
+    {
+        get
+        {
+            lock (_sync) return BufferedChunks > 0 || _bodyEnded && !_bodyDelivered;
+        }
+    }
     public AsgiReceive Receive { get; }
     public AsgiSend Send { get; }
 
-    // ---- protocol side (called by the driver under its gate) ----
+    // ---- protocol side (called by the connection, which holds itself; the connection wakes a waiting receive) ----
 
     public void OnBody(ReadOnlySequence<byte> data)
     {
         if (_appFinished || data.IsEmpty) return;
-        (_bodyChunks ??= new Queue<byte[]>()).Enqueue(data.ToArray());
-        Signal();
+        var chunk = data.ToArray();
+        lock (_sync) (_bodyChunks ??= new Queue<byte[]>()).Enqueue(chunk);
     }
 
-    public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers)
-    {
-        _bodyEnded = true;
-        Signal();
-    }
+    public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers) => _bodyEnded = true;
 
     public void OnAborted()
     {
@@ -120,20 +130,15 @@ internal sealed partial class HttpStream
         _aborted = true;
         // Tasks the application started for this request learn at once that the client has gone.
         _taskGroup?.CancelEarly();
-        Signal();
     }
 
-    public void OnCompleted()
-    {
-        _completed = true;
-        Signal();
-    }
+    public void OnCompleted() => _completed = true;
 
     // ---- application side ----
 
-    public async Task RunApplicationAsync()
+    public async Task RunAsync()
     {
-        var server = _driver.Server;
+        var server = _connection.Server;
         _scope = BuildScope();
         if (!IsServerNameAllowed())
         {
@@ -162,7 +167,7 @@ internal sealed partial class HttpStream
         finally
         {
             _appFinished = true;
-            _bodyChunks?.Clear();
+            lock (_sync) _bodyChunks?.Clear();
         }
         // The request is over only when the tasks it started are (DESIGN §3, structured concurrency).
         if (_taskGroup is not null)
@@ -190,45 +195,27 @@ internal sealed partial class HttpStream
             await SendErrorAsync(500, "Internal Server Error", FailureHeaders);
             return;
         }
-        await _driver.EnterAsync();
-        try
-        {
-            _driver.Protocol.AbortStream(Id, _driver.Writer);
-            _driver.DispatchEvents();
-            _driver.RequestAbortAfterWrite();
-        }
-        finally
-        {
-            _driver.Exit();
-        }
+        await _connection.SubmitAsync(this, StreamCommand.Abort());
     }
 
     private async ValueTask SendErrorAsync(int status, string text, HeaderField[] errorHeaders)
     {
-        await _driver.EnterAsync();
+        if (_aborted) return;
+        var body = System.Text.Encoding.UTF8.GetBytes(text);
+        _status = status;
+        _sentHeaders = errorHeaders;
+        _bodyBytes = body.Length;
+        _state = HttpResponseState.Done;
         try
         {
-            if (_aborted) return;
-            var body = System.Text.Encoding.UTF8.GetBytes(text);
-            var headers = _driver.ComposeHeaders(errorHeaders);
-            _status = status;
-            _sentHeaders = errorHeaders;
-            _bodyBytes = body.Length;
-            _state = HttpResponseState.Done;
-            _driver.Protocol.SendCompleteResponse(Id, status, headers, body, _driver.Now, _driver.Writer);
-            _driver.DispatchEvents();
-            await _driver.FlushLockedAsync();
+            await _connection.SubmitAsync(this, StreamCommand.CompleteResponse(status, errorHeaders, body));
         }
         catch (ClientDisconnectedException) { }
-        finally
-        {
-            _driver.Exit();
-        }
     }
 
     private bool IsServerNameAllowed()
     {
-        var names = _driver.Server.ServerNames;
+        var names = _connection.Server.ServerNames;
         if (names.Length == 0) return true;
         var authority = _head.Authority.Span;
         foreach (var name in names)
@@ -240,8 +227,8 @@ internal sealed partial class HttpStream
 
     private HttpScope BuildScope()
     {
-        var server = _driver.Server;
-        var info = _driver.Info;
+        var server = _connection.Server;
+        var info = _connection.Info;
         var lifespanState = server.LifespanState;
         return new HttpScope
         {
@@ -263,9 +250,9 @@ internal sealed partial class HttpStream
 
     private void LogAccess()
     {
-        var log = _driver.Server.AccessLog;
+        var log = _connection.Server.AccessLog;
         if (!log.IsEnabled || _scope is null) return;
-        var duration = _driver.Server.Time.GetElapsedTime(_startTimestamp);
+        var duration = _connection.Server.Time.GetElapsedTime(_startTimestamp);
         log.Log(new AccessLogEntry(_scope, _status, _sentHeaders, _bodyBytes, duration, _startTime));
     }
 }

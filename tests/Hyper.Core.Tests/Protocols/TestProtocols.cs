@@ -33,3 +33,10 @@ internal sealed class FixedPreface(string preface) : IPrefaceMatcher
         return length == _preface.Length ? PrefaceMatch.Match : PrefaceMatch.NeedMoreBytes;
     }
 }
+
+/// <summary>Registries for tests that build a <c>ServerContext</c> but never choose a protocol through it.</summary>
+internal static class TestRegistry
+{
+    /// <summary>One default protocol and nothing to upgrade to: the driver's upgrade check finds no token.</summary>
+    public static ProtocolRegistry Http11Only { get; } = new([new ProtocolRegistration(new NamedFactory("http/1.1")) { IsDefault = true }]);
+}

@@ -93,7 +93,7 @@ internal sealed class Http11Harness
         return text;
     }
 
-    public void Respond(int streamId, int status = 200, string body = "ok", params (string Name, string Value)[] headers) =>
+    public void Respond(long streamId, int status = 200, string body = "ok", params (string Name, string Value)[] headers) =>
         Connection.SendCompleteResponse(streamId, status, Fields(headers), Encoding.Latin1.GetBytes(body), Now, Output);
 
     public void RespondToRejection(RequestRejected rejected) =>

@@ -22,7 +22,7 @@ public sealed class StreamBurstTests
 
         var admitted = h.TakeEvents().OfType<RequestReceived>().ToList();
         admitted.Should().HaveCount(100);
-        admitted.Select(e => e.StreamId).Should().Equal(Enumerable.Range(0, 100).Select(i => 1 + 2 * i));
+        admitted.Select(e => e.StreamId).Should().Equal(Enumerable.Range(0, 100).Select(i => 1L + 2 * i));
         h.Connection.HandlersRunning.Should().Be(100);
         h.Connection.TrackedStreams.Should().BeLessThanOrEqualTo(200);
         var resets = h.Frames.OfType(Http2FrameType.RstStream).ToList();

@@ -1,4 +1,4 @@
-namespace Hyper.Core.Streams;
+namespace Hyper.Core.Connections;
 
 /// <summary>
 /// Wakes one task of a multiplexed stream (a <c>receive</c> waiting for body, or a <c>send</c> waiting for
