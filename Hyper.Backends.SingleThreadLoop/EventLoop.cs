@@ -41,7 +41,7 @@ internal sealed class EventLoop : IDisposable
         SynchronizationContext = new LoopSynchronizationContext(this);
         TaskScheduler = new LoopTaskScheduler(this);
         PipeScheduler = new LoopPipeScheduler(this);
-        // The backend is the only place that creates threads (DESIGN §2): one per loop, for the server's lifetime.
+        // The backend is the only place that creates threads (docs/architecture.md, Layers): one per loop, for the server's lifetime.
         _thread = new Thread(Run) { IsBackground = true, Name = $"hyper-loop-{index}" };
     }
 

@@ -19,7 +19,7 @@ namespace Hyper.Backends.SingleThreadLoop;
 internal sealed partial class LoopSocketConnection : ITransportConnection, IDuplexPipe, IReadinessHandler
 {
     // Same thresholds as the thread-pool backend. 64 KiB of unflushed response data before writers wait:
-    // security.md SL-03 (Kestrel's MaxResponseBufferSize); 1 MiB of unread request data before we stop reading.
+    // docs/security.md SL-03 (Kestrel's MaxResponseBufferSize); 1 MiB of unread request data before we stop reading.
     private const long OutputPauseThreshold = 64 * 1024;
     private const long InputPauseThreshold = 1024 * 1024;
     private const int MinReceiveBuffer = 4096;

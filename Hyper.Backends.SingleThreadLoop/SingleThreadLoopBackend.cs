@@ -5,7 +5,7 @@ using Hyper.Core.Transport;
 namespace Hyper.Backends.SingleThreadLoop;
 
 /// <summary>
-/// asyncio's model in .NET (DESIGN §3): N event-loop threads, each owning its listener (SO_REUSEPORT), its
+/// asyncio's model in .NET (docs/architecture.md, Backends): N event-loop threads, each owning its listener (SO_REUSEPORT), its
 /// non-blocking sockets and its timers, running every continuation of its connections and of their application
 /// code through its own SynchronizationContext. Blocking application code goes to <see cref="OffLoop"/>.
 /// </summary>

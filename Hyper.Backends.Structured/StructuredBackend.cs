@@ -6,7 +6,7 @@ using Hyper.Transport.Sockets;
 namespace Hyper.Backends.Structured;
 
 /// <summary>
-/// The structured-concurrency backend (trio's model, DESIGN §3). The server is one root <see cref="TaskGroup"/>:
+/// The structured-concurrency backend (trio's model, docs/architecture.md, Backends). The server is one root <see cref="TaskGroup"/>:
 /// accept loops, each connection's group (and in it the request groups behind <c>hyper.task_group</c>) and each
 /// socket's I/O loops are nested in it. <see cref="RunAsync"/> runs the server's main task inside the root and,
 /// when it returns, cancels the root and closes it, so nothing the server started is left running.

@@ -199,7 +199,7 @@ public sealed partial class Http11Connection
             CompleteStream(now);
             return;
         }
-        // The request body is not fully read: drain it per its framing before the next head (security.md H1-14).
+        // The request body is not fully read: drain it per its framing before the next head (docs/security.md H1-14).
         _drainingBody = true;
         _lastInputAt = now;
     }

@@ -4,7 +4,7 @@ using Hyper.Core.Protocols;
 namespace Hyper.Http11;
 
 // Time and the end of the connection: keep-alive idle, request-headers timeout, minimum body data rate,
-// read timeout (security.md B3), EOF, abort and graceful shutdown. Every deadline is an absolute `now` value.
+// read timeout (docs/security.md B3), EOF, abort and graceful shutdown. Every deadline is an absolute `now` value.
 public sealed partial class Http11Connection
 {
     private bool _timeKnown;

@@ -125,7 +125,7 @@ public sealed partial class Http2Connection
     public string? LastStreamError { get; private set; }
 
     /// <summary>
-    /// Concurrency is counted in running handlers, not open protocol streams (security.md B1 principle 2):
+    /// Concurrency is counted in running handlers, not open protocol streams (docs/security.md B1 principle 2):
     /// a stream over the limit is refused with REFUSED_STREAM and the connection goes on (H2-11, H2-14).
     /// </summary>
     private bool TryAdmit(int streamId, long now, IBufferWriter<byte> output)

@@ -247,7 +247,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
     }
 
     /// <summary>
-    /// Suspicious frames and server-sent stream errors drain one bucket (nghttp2; security.md H2-03, H2-08, H2-13):
+    /// Suspicious frames and server-sent stream errors drain one bucket (nghttp2; docs/security.md H2-03, H2-08, H2-13):
     /// an empty bucket ends the connection with ENHANCE_YOUR_CALM.
     /// </summary>
     private void CountGlitch(long now, string what)

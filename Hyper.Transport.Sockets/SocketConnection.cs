@@ -21,7 +21,7 @@ namespace Hyper.Transport.Sockets;
 /// </summary>
 public sealed class SocketConnection : ITransportConnection, IDuplexPipe
 {
-    // 64 KiB of unflushed response data before writers wait: security.md SL-03 (Kestrel's MaxResponseBufferSize).
+    // 64 KiB of unflushed response data before writers wait: docs/security.md SL-03 (Kestrel's MaxResponseBufferSize).
     private const long OutputPauseThreshold = 64 * 1024;
     private const long InputPauseThreshold = 1024 * 1024;
     private const int MinReceiveBuffer = 4096;

@@ -15,7 +15,7 @@ namespace Hyper.Transport.Tls;
 /// </summary>
 internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
 {
-    // The same bounds as the socket transport (security.md SL-03: 64 KiB of unflushed response data).
+    // The same bounds as the socket transport (docs/security.md SL-03: 64 KiB of unflushed response data).
     private const long OutputPauseThreshold = 64 * 1024;
     private const long InputPauseThreshold = 1024 * 1024;
     // One TLS record carries at most 16 KiB of plaintext (RFC 8446 §5.1); reading less would split records.

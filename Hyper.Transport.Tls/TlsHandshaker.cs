@@ -11,7 +11,7 @@ namespace Hyper.Transport.Tls;
 /// Terminates TLS with <see cref="SslStream"/> on the connections of <c>bind</c> addresses, for every backend:
 /// the certificate by SNI from the <see cref="CertificateStore"/> (so rotation applies to the next handshake),
 /// ALPN in Hyper's order, the minimum TLS version and cipher list from the options, client certificates per
-/// <c>verify_mode</c>. Handshake defences (security.md SL-05): each handshake has <c>tls_handshake_timeout</c> to
+/// <c>verify_mode</c>. Handshake defences (docs/security.md SL-05): each handshake has <c>tls_handshake_timeout</c> to
 /// finish, at most <c>tls_max_concurrent_handshakes</c> run at once (more are closed at once), and a pending
 /// handshake is an await on the connection's pipe, never a blocked thread. Failures are logged at debug: they are
 /// the client's doing (scanners, wrong trust, aborted connects) and must not flood the error log.

@@ -4,7 +4,7 @@ namespace Hyper.Conformance.Http11;
 
 /// <summary>
 /// One HTTP/1.1 conformance case: the exact bytes a client sends on a fresh connection, the rule the case
-/// exercises, and the verdict a strict server must reach (security.md B2.2).
+/// exercises, and the verdict a strict server must reach (docs/security.md B2.2).
 /// </summary>
 /// <param name="Name">Stable identifier, used as the test-case name (e.g. <c>CL.TE both present</c>).</param>
 /// <param name="Source">The rule or report the case comes from, e.g. <c>RFC 9112 §6.3</c>, <c>CVE-2025-55315</c>.</param>

@@ -15,7 +15,7 @@ public sealed record EchoedRequest(string Method, string Path, string Body, IRea
 
 /// <summary>
 /// What a strict server does with a vector: the requests it hands to the application, in order, and then
-/// either a rejection status followed by a close (security.md B2.2: "every violation gets a 4xx and the
+/// either a rejection status followed by a close (docs/security.md B2.2: "every violation gets a 4xx and the
 /// connection closed"), or nothing more (the connection stays usable when <see cref="Persistent"/>).
 /// </summary>
 public sealed record Http11Verdict(IReadOnlyList<EchoedRequest> Accepted, int? RejectedWith, bool Persistent)

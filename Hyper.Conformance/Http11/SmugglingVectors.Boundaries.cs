@@ -5,7 +5,7 @@ public static partial class SmugglingVectors
     // H1-14, H1-15: where each pipelined message ends, and what happens after an error.
     private static IEnumerable<Http11Vector> Pipelining()
     {
-        const string pipeline = "RFC 9112 §9.3.2; security.md H1-14";
+        const string pipeline = "RFC 9112 §9.3.2; docs/security.md H1-14";
         const string smuggled = "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n";
         yield return Accept("two pipelined GETs answered in order", pipeline,
             "GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n", Echo("GET", "/a"), Echo("GET", "/b"));
@@ -15,9 +15,9 @@ public static partial class SmugglingVectors
             Chunked(ChunkedHello) + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n", Echo("POST", "/p", "hello"), Echo("GET", "/b"));
         yield return Accept("CL 0 followed by a request (CL0 body poison)", "Http11Probe SMUG-CL0-BODY-POISON; " + pipeline,
             PostHead("Content-Length: 0\r\n") + smuggled, Echo("POST", "/p"), Echo("GET", "/smuggled"));
-        yield return Accept("GET body is read per CL", "RFC 9112 §6.3 rule 6; security.md B2.2 rule 9 (GET-CL-BODY-DESYNC)",
+        yield return Accept("GET body is read per CL", "RFC 9112 §6.3 rule 6; docs/security.md B2.2 rule 9 (GET-CL-BODY-DESYNC)",
             Get($"Content-Length: {smuggled.Length}\r\n") + smuggled, Echo("GET", "/g", smuggled));
-        yield return Accept("OPTIONS body is read per CL", "RFC 9112 §6.3 rule 6; security.md B2.2 rule 9 (OPTIONS-CL-BODY-DESYNC)",
+        yield return Accept("OPTIONS body is read per CL", "RFC 9112 §6.3 rule 6; docs/security.md B2.2 rule 9 (OPTIONS-CL-BODY-DESYNC)",
             $"OPTIONS /o HTTP/1.1\r\nHost: h\r\nContent-Length: {smuggled.Length}\r\n\r\n" + smuggled, Echo("OPTIONS", "/o", smuggled));
         yield return Http11Vector.Of("valid request then malformed request", "HTTP Garden bug 45 (Uvicorn); " + pipeline,
             "GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx" + smuggled,
@@ -27,7 +27,7 @@ public static partial class SmugglingVectors
             Http11Verdict.AcceptThenReject(400, Echo("POST", "/p", "hello")));
         yield return Http11Vector.Of("Connection close ends the pipeline", "RFC 9112 §9.6 (no request is read after close)",
             "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" + smuggled, Http11Verdict.AcceptThenClose(Echo("GET", "/a")));
-        yield return Accept("Expect 100-continue with the body already sent", "RFC 9110 §10.1.1; security.md H1-15",
+        yield return Accept("Expect 100-continue with the body already sent", "RFC 9110 §10.1.1; docs/security.md H1-15",
             PostHead("Expect: 100-continue\r\nContent-Length: 5\r\n") + "hello", Echo("POST", "/p", "hello"));
     }
 

@@ -4,10 +4,10 @@ public static partial class SmugglingVectors
 {
     private static string Get(string fields, string target = "/g") => $"GET {target} HTTP/1.1\r\nHost: h\r\n{fields}\r\n";
 
-    // H1-08: CRLF only (security.md B2.2 rule 4, stricter than RFC 9112 §2.2's MAY for a bare LF).
+    // H1-08: CRLF only (docs/security.md B2.2 rule 4, stricter than RFC 9112 §2.2's MAY for a bare LF).
     private static IEnumerable<Http11Vector> LineTerminators()
     {
-        const string crlf = "RFC 9112 §2.2; security.md H1-08";
+        const string crlf = "RFC 9112 §2.2; docs/security.md H1-08";
         yield return Reject("bare LF after request line", crlf, "GET /g HTTP/1.1\nHost: h\r\n\r\n");
         yield return Reject("bare LF after field line", crlf, "GET /g HTTP/1.1\r\nHost: h\n\r\n");
         yield return Reject("bare LF ends the head", crlf, "GET /g HTTP/1.1\r\nHost: h\r\n\n");
@@ -18,9 +18,9 @@ public static partial class SmugglingVectors
     // H1-09, H1-10: field-line syntax, RFC 9112 §5 and RFC 9110 §5.
     private static IEnumerable<Http11Vector> FieldSyntax()
     {
-        const string field = "RFC 9112 §5.1; RFC 9110 §5.1, §5.5; security.md H1-10";
-        yield return Reject("obs-fold continuation line", "RFC 9112 §5.2; security.md H1-09", Get("X-A: a\r\n b\r\n"));
-        yield return Reject("obs-fold with HTAB", "RFC 9112 §5.2; security.md H1-09", Get("X-A: a\r\n\tb\r\n"));
+        const string field = "RFC 9112 §5.1; RFC 9110 §5.1, §5.5; docs/security.md H1-10";
+        yield return Reject("obs-fold continuation line", "RFC 9112 §5.2; docs/security.md H1-09", Get("X-A: a\r\n b\r\n"));
+        yield return Reject("obs-fold with HTAB", "RFC 9112 §5.2; docs/security.md H1-09", Get("X-A: a\r\n\tb\r\n"));
         yield return Reject("space before colon", field + " (MUST reject)", Get("X-A : a\r\n"));
         yield return Reject("tab before colon", field, Get("X-A\t: a\r\n"));
         yield return Reject("Content-Length with space before colon", field, PostHead("Content-Length : 5\r\n") + "hello");
@@ -36,7 +36,7 @@ public static partial class SmugglingVectors
     // H1-11: exactly one valid Host; the absolute-form authority wins and a conflict is refused.
     private static IEnumerable<Http11Vector> Host()
     {
-        const string host = "RFC 9112 §3.2; security.md H1-11";
+        const string host = "RFC 9112 §3.2; docs/security.md H1-11";
         yield return Reject("Host missing in HTTP/1.1", host + " (MUST respond 400)", "GET /g HTTP/1.1\r\n\r\n");
         yield return Reject("Host twice", host + " (MUST respond 400)", Get("Host: h\r\n"));
         yield return Reject("Host comma list", host, "GET /g HTTP/1.1\r\nHost: a.example, b.example\r\n\r\n");
@@ -52,7 +52,7 @@ public static partial class SmugglingVectors
     // H1-12: request-line = method SP request-target SP HTTP-version, RFC 9112 §3.
     private static IEnumerable<Http11Vector> RequestLine()
     {
-        const string line = "RFC 9112 §3; security.md H1-12";
+        const string line = "RFC 9112 §3; docs/security.md H1-12";
         yield return Reject("double SP after method", line, "GET  /g HTTP/1.1\r\nHost: h\r\n\r\n");
         yield return Reject("HTAB as separator", line, "GET\t/g HTTP/1.1\r\nHost: h\r\n\r\n");
         yield return Reject("trailing SP after version", line, "GET /g HTTP/1.1 \r\nHost: h\r\n\r\n");
@@ -66,14 +66,14 @@ public static partial class SmugglingVectors
         yield return Reject("fragment in request-target", "RFC 9112 §3.2 (no fragment)", "GET /a#b HTTP/1.1\r\nHost: h\r\n\r\n");
         yield return Reject("asterisk-form with GET", "RFC 9112 §3.2.4 (OPTIONS only)", "GET * HTTP/1.1\r\nHost: h\r\n\r\n");
         yield return Reject("authority-form with GET", "RFC 9112 §3.2.3 (CONNECT only)", "GET h:80 HTTP/1.1\r\nHost: h\r\n\r\n");
-        yield return Reject("CONNECT to an origin server", "RFC 9110 §9.3.6; security.md H1-12 (405)", "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n", 405);
+        yield return Reject("CONNECT to an origin server", "RFC 9110 §9.3.6; docs/security.md H1-12 (405)", "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n", 405);
         yield return Accept("OPTIONS asterisk-form", "RFC 9112 §3.2.4", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", Echo("OPTIONS", "*"));
     }
 
     // H1-13: oversized heads are refused with their status, never buffered past the limit.
     private static IEnumerable<Http11Vector> OversizedHead()
     {
-        const string size = "security.md H1-13, A7";
+        const string size = "docs/security.md H1-13, A7";
         yield return Reject("request line over 8 KiB", size + " (414; RFC 9112 §3)", $"GET /{new string('a', 9000)} HTTP/1.1\r\nHost: h\r\n\r\n", 414);
         yield return Reject("header section over 32 KiB", size + " (431; RFC 6585 §5)",
             Get(string.Concat(Enumerable.Range(0, 5).Select(i => $"X-Big-{i}: {new string('b', 8000)}\r\n"))), 431);

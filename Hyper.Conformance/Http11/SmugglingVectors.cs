@@ -1,7 +1,7 @@
 namespace Hyper.Conformance.Http11;
 
 /// <summary>
-/// The HTTP/1.1 request-smuggling and parser-strictness corpus: security.md Part C rows H1-01 … H1-17 and the
+/// The HTTP/1.1 request-smuggling and parser-strictness corpus: docs/security.md Part C rows H1-01 … H1-17 and the
 /// strict rules of §B2.2, each vector citing the rule it enforces. The verdicts are those of a strict origin
 /// server: every violation gets a 4xx (501/505 where the RFC names them) and a close, framing is never repaired,
 /// and the valid edge cases around each rule must still be accepted with exactly the RFC's message boundaries.
@@ -34,14 +34,14 @@ public static partial class SmugglingVectors
     // H1-01, H1-02, H1-03, H1-04: which of Content-Length and Transfer-Encoding frames the body.
     private static IEnumerable<Http11Vector> BodyFraming()
     {
-        const string clte = "RFC 9112 §6.1; security.md H1-01";
+        const string clte = "RFC 9112 §6.1; docs/security.md H1-01";
         yield return Reject("CL.TE both present", clte, PostHead("Content-Length: 6\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\nG");
         yield return Reject("TE.CL both present", clte, PostHead("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n") + "8\r\nSMUGGLED\r\n0\r\n\r\n");
         yield return Reject("CL.TE smuggled GET", clte,
             PostHead("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n");
         yield return Reject("CL 0 with TE chunked", clte, PostHead("Content-Length: 0\r\nTransfer-Encoding: chunked\r\n") + ChunkedHello);
 
-        const string tete = "RFC 9112 §6.1, §7; security.md H1-02";
+        const string tete = "RFC 9112 §6.1, §7; docs/security.md H1-02";
         yield return Reject("TE xchunked", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: xchunked\r\n") + ChunkedHello);
         yield return Reject("TE chunked, identity", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: chunked, identity\r\n") + ChunkedHello);
         yield return Reject("TE chunked, gzip", tete + " (final coding not chunked → 400, RFC 9112 §6.3)", PostHead("Transfer-Encoding: chunked, gzip\r\n") + ChunkedHello);
@@ -60,13 +60,13 @@ public static partial class SmugglingVectors
             PostHead("Transfer-Encoding:\tchunked\r\n") + ChunkedHello, Echo("POST", "/p", "hello"));
         yield return Accept("TE CHUNKED upper case", "RFC 9112 §7 (coding names are case-insensitive); " + tete,
             PostHead("Transfer-Encoding: CHUNKED\r\n") + ChunkedHello, Echo("POST", "/p", "hello"));
-        yield return Reject("TE in HTTP/1.0", "RFC 9112 §6.1; security.md H1-03",
+        yield return Reject("TE in HTTP/1.0", "RFC 9112 §6.1; docs/security.md H1-03",
             "POST /p HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + ChunkedHello);
 
-        const string cl = "RFC 9112 §6.2 (Content-Length = 1*DIGIT); security.md H1-04";
+        const string cl = "RFC 9112 §6.2 (Content-Length = 1*DIGIT); docs/security.md H1-04";
         yield return Reject("CL duplicate identical", cl + " (B2.2 rule 1: even identical)", PostHead("Content-Length: 5\r\nContent-Length: 5\r\n") + "hello");
-        yield return Reject("CL duplicate different", "RFC 9112 §6.3 rule 5; security.md H1-04", PostHead("Content-Length: 5\r\nContent-Length: 0\r\n") + "hello");
-        yield return Reject("CL comma list", "RFC 9112 §6.3 rule 5; security.md H1-04", PostHead("Content-Length: 5, 5\r\n") + "hello");
+        yield return Reject("CL duplicate different", "RFC 9112 §6.3 rule 5; docs/security.md H1-04", PostHead("Content-Length: 5\r\nContent-Length: 0\r\n") + "hello");
+        yield return Reject("CL comma list", "RFC 9112 §6.3 rule 5; docs/security.md H1-04", PostHead("Content-Length: 5, 5\r\n") + "hello");
         yield return Reject("CL plus sign", "HTTP Garden bugs 1 and 10 (aiohttp CVE-2023-47627); " + cl, PostHead("Content-Length: +5\r\n") + "hello");
         yield return Reject("CL negative zero", cl, PostHead("Content-Length: -0\r\n") + "hello");
         yield return Reject("CL hex", cl, PostHead("Content-Length: 0x5\r\n") + "hello");
@@ -75,7 +75,7 @@ public static partial class SmugglingVectors
         yield return Reject("CL empty", cl, PostHead("Content-Length: \r\n") + "hello");
         yield return Reject("CL 20 digits", cl + " (at most 19 digits)", PostHead("Content-Length: 00000000000000000005\r\n") + "hello");
         yield return Reject("CL overflows Int64", cl, PostHead("Content-Length: 9999999999999999999\r\n") + "hello");
-        yield return Reject("CL above the body limit", "security.md A7 (30,000,000 B → 413)", PostHead("Content-Length: 30000001\r\n") + "hello", 413);
+        yield return Reject("CL above the body limit", "docs/security.md (defaults) (30,000,000 B → 413)", PostHead("Content-Length: 30000001\r\n") + "hello", 413);
         yield return Accept("CL leading zero is decimal", cl + " (05 is five, not octal)", PostHead("Content-Length: 05\r\n") + "hello", Echo("POST", "/p", "hello"));
         yield return Accept("CL surrounded by OWS", "RFC 9110 §5.5 (OWS is not part of the value); " + cl,
             PostHead("Content-Length: \t5 \r\n") + "hello", Echo("POST", "/p", "hello"));

@@ -16,7 +16,7 @@ public abstract class AsgiScope
     public abstract string SpecVersion { get; }
 
     // Both dictionaries are created on first use: most requests never touch them, and the hot path
-    // allocates nothing it does not need (DESIGN §2, item 5).
+    // allocates nothing it does not need (docs/architecture.md, Layers).
     private IDictionary<string, object?>? _state;
     private IDictionary<string, object?>? _extensions;
 

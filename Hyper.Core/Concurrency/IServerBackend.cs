@@ -4,7 +4,7 @@ using Hyper.Core.Transport;
 namespace Hyper.Core.Concurrency;
 
 /// <summary>
-/// A concurrency backend (DESIGN §3): a transport, a task scope and a clock, nothing more. Everything else
+/// A concurrency backend (docs/architecture.md, Backends): a transport, a task scope and a clock, nothing more. Everything else
 /// (protocols, the connection driver, the application interface) is shared by all backends.
 /// </summary>
 public interface IServerBackend : IAsyncDisposable

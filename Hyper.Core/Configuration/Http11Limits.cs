@@ -1,7 +1,7 @@
 namespace Hyper.Core.Configuration;
 
 /// <summary>
-/// HTTP/1.1 limits. Defaults follow `shared/reference/security.md` §A7 (Kestrel's values where integrators
+/// HTTP/1.1 limits. Defaults follow docs/security.md (defaults) (Kestrel's values where integrators
 /// expect parity, the strictest anchor where smuggling or DoS is at stake).
 /// </summary>
 public sealed record Http11Limits

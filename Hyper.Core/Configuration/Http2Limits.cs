@@ -1,7 +1,7 @@
 namespace Hyper.Core.Configuration;
 
 /// <summary>
-/// HTTP/2 limits. Defaults follow `shared/reference/security.md` §A7 and Part C rows H2-01…H2-16 (Kestrel's
+/// HTTP/2 limits. Defaults follow docs/security.md (defaults, rows H2-01…H2-16) (Kestrel's
 /// values where integrators expect parity, nghttp2's rate limits where a flood is at stake). Hypercorn's own key
 /// names are kept where Hypercorn has the option.
 /// </summary>

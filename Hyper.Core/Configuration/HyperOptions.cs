@@ -2,7 +2,7 @@ namespace Hyper.Core.Configuration;
 
 /// <summary>
 /// Every server option, immutable and validated (<see cref="Validate"/>). Keys and meanings follow
-/// Hypercorn's (`shared/reference/hypercorn.md` §1) so a Hypercorn TOML config ports over; each property's
+/// Hypercorn's configuration keys so a Hypercorn TOML config ports over; each property's
 /// <see cref="OptionKeyAttribute"/> gives its key and flag. Sources, lowest first: these defaults, a config
 /// file (TOML, JSON, INI), <c>HYPER_*</c> environment variables, the command line.
 /// </summary>

@@ -40,7 +40,7 @@ public sealed record TlsOptions
     [OptionKey("alpn_protocols", Help = "ALPN ids offered, in preference order; unset = every registered protocol (h2, http/1.1)")]
     public IReadOnlyList<string> AlpnProtocols { get; init; } = [];
 
-    [OptionKey("tls_handshake_timeout", Help = "Seconds a client has to complete the TLS handshake (security.md SL-05)")]
+    [OptionKey("tls_handshake_timeout", Help = "Seconds a client has to complete the TLS handshake (docs/security.md SL-05)")]
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     [OptionKey("tls_max_concurrent_handshakes", Help = "Handshakes in progress at once; connections beyond it are closed at once")]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Hyper.Core.Connections;
 
 // Multiplexed protocols (HTTP/2): the reader loop in RunAsync pumps continuously; every request runs as its own task
-// in the connection's scope (DESIGN §2.3), and events reach their stream by id. Everything here runs under the gate.
+// in the connection's scope (docs/architecture.md, Layers), and events reach their stream by id. Everything here runs under the gate.
 sealed partial class ConnectionDriver
 {
     private void DispatchMultiplexed(ProtocolEvent protocolEvent)

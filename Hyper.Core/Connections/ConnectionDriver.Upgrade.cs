@@ -7,7 +7,7 @@ namespace Hyper.Core.Connections;
 
 // Switching a connection to another protocol with "Upgrade" (RFC 9110 §7.8), e.g. HTTP/1.1 to HTTP/2 with h2c
 // (RFC 7540 §3.2). Decided here because only the driver holds both protocols; neither references the other, and
-// which tokens exist is the protocol registry's business (DESIGN "Seams").
+// which tokens exist is the protocol registry's business (docs/protocol-registry.md).
 internal sealed partial class ConnectionDriver
 {
     /// <summary>Under the gate, while dispatching events: switches when the request asks for a registered token and its target accepts.</summary>

@@ -6,7 +6,7 @@ namespace Hyper.Core.Connections;
 /// <summary>
 /// Watches one blocked flush: after the grace period, the bytes the transport has sent since the flush started
 /// must keep up with <c>min_response_rate</c>; otherwise the flush is cancelled and the driver aborts the
-/// connection (security.md SL-03, H2-07). Called from the backend's timer, so it only reads counters and cancels.
+/// connection (docs/security.md SL-03, H2-07). Called from the backend's timer, so it only reads counters and cancels.
 /// </summary>
 internal sealed class SlowFlushWatch(PipeWriter writer, ITransportConnection transport, TimeProvider time, double minRate, TimeSpan grace)
 {

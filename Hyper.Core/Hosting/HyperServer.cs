@@ -260,7 +260,7 @@ public sealed class HyperServer
                 continue;
             }
             if (transport is null) return;
-            // Each connection is a task group of its own (DESIGN §3): what its requests start belongs to it.
+            // Each connection is a task group of its own (docs/architecture.md, Backends): what its requests start belongs to it.
             // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
             connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, stopping));

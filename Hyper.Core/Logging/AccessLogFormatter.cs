@@ -8,7 +8,7 @@ using Hyper.Core.Application;
 namespace Hyper.Core.Logging;
 
 /// <summary>
-/// Renders entries with a Gunicorn/Hypercorn format string (`shared/reference/hypercorn.md` §5.2), compiled once by
+/// Renders entries with a Gunicorn/Hypercorn format string (Gunicorn's access-log atoms), compiled once by
 /// <see cref="AccessLogFormat"/>. Rendering appends straight into the caller's builder: no per-request dictionary,
 /// and no string per atom except where .NET has none to give (the Basic user name).
 /// </summary>

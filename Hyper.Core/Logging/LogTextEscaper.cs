@@ -6,7 +6,7 @@ namespace Hyper.Core.Logging;
 /// Appends client-controlled text to a log line so that it cannot forge lines or fields. Apache's rule
 /// (mod_log_config, "for security reasons"): control characters become <c>\xHH</c>, and <c>"</c> and <c>\</c> are
 /// escaped with a backslash, because the default format quotes the request line, Referer and User-Agent.
-/// Kestrel passes request-target bytes 0x01–0x1F through to the path (security.md, a log-injection risk); this is
+/// Kestrel passes request-target bytes 0x01–0x1F through to the path (docs/security.md, a log-injection risk); this is
 /// where Hyper stops them reaching a log file raw.
 /// </summary>
 internal static class LogTextEscaper

@@ -6,7 +6,7 @@ namespace Hyper.Core.Protocols;
 /// A protocol that carries many requests at once over one connection (HTTP/2, later HTTP/3). The driver reads
 /// continuously, runs each request's application as its own task, and uses these commands for what a
 /// one-request-at-a-time protocol gets from TCP itself: flow control in both directions, and knowing when a
-/// handler is done so concurrency is counted in application work (security.md B1, principle 2).
+/// handler is done so concurrency is counted in application work (docs/security.md B1, principle 2).
 /// </summary>
 public interface IMultiplexedStreamProtocol : IStreamProtocol
 {
@@ -25,7 +25,7 @@ public interface IMultiplexedStreamProtocol : IStreamProtocol
 
     /// <summary>
     /// The stream's handler has returned. Until then the stream keeps its place in the concurrency count, even when
-    /// it was reset (Rapid Reset, MadeYouReset: security.md H2-11, H2-13).
+    /// it was reset (Rapid Reset, MadeYouReset: docs/security.md H2-11, H2-13).
     /// </summary>
     void HandlerCompleted(long streamId, IBufferWriter<byte> output);
 

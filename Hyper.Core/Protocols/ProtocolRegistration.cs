@@ -1,7 +1,7 @@
 namespace Hyper.Core.Protocols;
 
 /// <summary>
-/// What selects one protocol for a connection, as its module registers it (DESIGN "Seams": Core names no protocol).
+/// What selects one protocol for a connection, as its module registers it (docs/protocol-registry.md: Core names no protocol).
 /// Every key is optional: a protocol is offered through TLS ALPN when it has an <see cref="AlpnId"/>, recognised on
 /// a shared cleartext port when it has a <see cref="CleartextPreface"/>, and reachable from HTTP/1.1's
 /// <c>Upgrade</c> when it has an <see cref="UpgradeToken"/>. Exactly one registration is the

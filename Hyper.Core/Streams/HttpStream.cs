@@ -169,7 +169,7 @@ internal sealed partial class HttpStream : IStreamHandler
             _appFinished = true;
             lock (_sync) _bodyChunks?.Clear();
         }
-        // The request is over only when the tasks it started are (DESIGN §3, structured concurrency).
+        // The request is over only when the tasks it started are (docs/architecture.md, Backends, structured concurrency).
         if (_taskGroup is not null)
         {
             try

@@ -17,7 +17,7 @@ public interface ITransportConnection : IAsyncDisposable
 
     /// <summary>
     /// Bytes handed to the network so far, or -1 when the transport does not count them. The driver measures the
-    /// minimum response rate with it while a flush is blocked (security.md SL-03, H2-07): what counts is what the
+    /// minimum response rate with it while a flush is blocked (docs/security.md SL-03, H2-07): what counts is what the
     /// client really takes, not how much the application queued.
     /// </summary>
     long BytesSent => -1;

@@ -4,7 +4,7 @@ namespace Hyper.Http11.Parsing;
 
 /// <summary>
 /// Parses a chunk-size line (CRLF removed) by the full grammar, so that no byte can be read as the end of
-/// the line by one parser and as part of an extension by another (Kestrel CVE-2025-55315, security.md H1-05/H1-06):
+/// the line by one parser and as part of an extension by another (Kestrel CVE-2025-55315, docs/security.md H1-05/H1-06):
 /// <code>
 /// chunk-size     = 1*HEXDIG                                                     ; RFC 9112 §7.1
 /// chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) ; RFC 9112 §7.1.1

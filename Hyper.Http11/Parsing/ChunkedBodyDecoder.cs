@@ -51,7 +51,7 @@ internal sealed class ChunkedBodyDecoder(Http11Limits limits)
         consumed = 0;
         if (!_lines.TryReadLine(buffer, out var line))
         {
-            // security.md H1-06: the chunk-size line, extensions included, is bounded (4 KiB by default).
+            // docs/security.md H1-06: the chunk-size line, extensions included, is bounded (4 KiB by default).
             if (_lines.PendingLength(buffer) - 1 > limits.MaxChunkLineSize) throw new Http11ProtocolException(Http11RejectReason.InvalidChunkLine, "chunk-size line too long");
             return ChunkedStep.NeedMore;
         }
@@ -87,7 +87,7 @@ internal sealed class ChunkedBodyDecoder(Http11Limits limits)
     {
         consumed = 0;
         // RFC 9112 §7.1: chunk-data is followed by exactly CRLF. Anything else means the size lied and the
-        // rest would be parsed as something else (TERM.SPILL, h11 CVE-2025-43859; security.md H1-07).
+        // rest would be parsed as something else (TERM.SPILL, h11 CVE-2025-43859; docs/security.md H1-07).
         var reader = new SequenceReader<byte>(buffer);
         if (reader.TryRead(out var cr) && cr != (byte)'\r') throw Spill();
         if (reader.TryRead(out var lf) && lf != (byte)'\n') throw Spill();

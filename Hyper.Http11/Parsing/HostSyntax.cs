@@ -6,7 +6,7 @@ namespace Hyper.Http11.Parsing;
 /// Host = uri-host [ ":" port ]    uri-host = IP-literal / IPv4address / reg-name    port = *DIGIT
 /// </code>
 /// Stricter than RFC 3986 in one respect: a comma (a sub-delim) is refused, because <c>Host: a, b</c> is how
-/// a list of hosts is smuggled past a front end (security.md H1-11). Userinfo (<c>@</c>) is refused too.
+/// a list of hosts is smuggled past a front end (docs/security.md H1-11). Userinfo (<c>@</c>) is refused too.
 /// </summary>
 internal static class HostSyntax
 {

@@ -41,7 +41,7 @@ internal sealed class LineScanner
         _lineStart = _scannedTo = lfOffset + 1;
 
         // RFC 9112 §2.2: a bare CR MUST be rejected; a bare LF MAY be accepted, but Hyper takes CRLF only
-        // (security.md H1-08) so that no two parsers can disagree about where a line ends.
+        // (docs/security.md H1-08) so that no two parsers can disagree about where a line ends.
         if (withCr.Length == 0 || LastByte(withCr) != (byte)'\r')
             throw new Http11ProtocolException(Http11RejectReason.BareLineTerminator, "line ends in a bare LF");
         line = withCr.Slice(0, withCr.Length - 1);

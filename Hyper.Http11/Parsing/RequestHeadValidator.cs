@@ -9,7 +9,7 @@ namespace Hyper.Http11.Parsing;
 /// <summary>
 /// Applies the message-level rules to a syntactically valid head: Host (RFC 9112 §3.2), body framing
 /// (RFC 9112 §6), persistence (§9.3) and Expect (RFC 9110 §10.1.1). The framing rules are the strict
-/// set of security.md B2.2: a head that two parsers could frame differently is refused.
+/// set of docs/security.md B2.2: a head that two parsers could frame differently is refused.
 /// </summary>
 internal static class RequestHeadValidator
 {
@@ -31,7 +31,7 @@ internal static class RequestHeadValidator
             }
             else if (name.SequenceEqual("content-length"u8))
             {
-                // security.md B2.2 rule 1: any second Content-Length, even an identical one, is refused.
+                // docs/security.md B2.2 rule 1: any second Content-Length, even an identical one, is refused.
                 if (contentLength is not null) throw Reject(Http11RejectReason.InvalidContentLength, "more than one Content-Length");
                 contentLength = field;
             }
@@ -86,7 +86,7 @@ internal static class RequestHeadValidator
 
         if (line.Target.Authority is { } targetAuthority)
         {
-            // RFC 9112 §3.2.2: the absolute-form authority wins; security.md H1-11 refuses a Host that disagrees.
+            // RFC 9112 §3.2.2: the absolute-form authority wins; docs/security.md H1-11 refuses a Host that disagrees.
             if (host is { } given && !Ascii.EqualsIgnoreCase(given.Value.Span, targetAuthority))
                 throw Reject(Http11RejectReason.InvalidHost, "Host conflicts with the absolute-form target");
             return targetAuthority;

@@ -9,7 +9,7 @@ namespace Hyper.Http11.Parsing;
 /// request-line = method SP request-target SP HTTP-version      ; RFC 9112 §3
 /// HTTP-version = HTTP-name "/" DIGIT "." DIGIT                 ; RFC 9112 §2.3
 /// </code>
-/// Exactly one SP between the parts; no other whitespace is tolerated (security.md B2.2 rule 6).
+/// Exactly one SP between the parts; no other whitespace is tolerated (docs/security.md B2.2 rule 6).
 /// </summary>
 internal readonly record struct RequestLine(string Method, RequestTarget Target, string HttpVersion)
 {

@@ -6,7 +6,7 @@ namespace Hyper.Http11.Parsing;
 
 /// <summary>
 /// RFC 9110 §6.5.1: fields that control framing, routing, request modifiers, authentication, response control
-/// or content processing are not allowed in trailers. They are dropped, never merged (security.md H1-16), so a
+/// or content processing are not allowed in trailers. They are dropped, never merged (docs/security.md H1-16), so a
 /// trailer can never change how a message was framed, routed or authorised.
 /// </summary>
 internal static class TrailerFieldFilter

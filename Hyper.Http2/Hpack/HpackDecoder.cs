@@ -16,7 +16,7 @@ namespace Hyper.Http2.Hpack;
 /// 0001xxxx  literal, never indexed             §6.2.3 (4-bit name index)
 /// 0000xxxx  literal, without indexing          §6.2.2 (4-bit name index)
 /// </code>
-/// <para>Limits are enforced while decoding (security.md B1.6, B1.9, B1.10): before a field is decoded its count is
+/// <para>Limits are enforced while decoding (docs/security.md B1.6, B1.9, B1.10): before a field is decoded its count is
 /// checked, and before each string is copied or Huffman-decoded its size is checked against what is left of the header
 /// list budget (RFC 9113 §6.5.2: name + value + 32 per field). A Huffman string decodes into a scratch buffer no larger
 /// than that budget, so neither a bomb of indexed references nor a flood of empty literals allocates past the limit.
@@ -36,7 +36,7 @@ public sealed class HpackDecoder
 
     /// <param name="maxDynamicTableSize">The SETTINGS_HEADER_TABLE_SIZE we advertise (default 4096, RFC 9113 §6.5.2).</param>
     /// <param name="maxHeaderListSize">Decoded header list limit, 32 octets counted per field (Hypercorn's h2_max_header_list_size is 65,536).</param>
-    /// <param name="maxFieldCount">Fields per block (100: Kestrel, Gunicorn; security.md A7).</param>
+    /// <param name="maxFieldCount">Fields per block (100: Kestrel, Gunicorn; docs/security.md (defaults)).</param>
     public HpackDecoder(int maxDynamicTableSize = 4096, int maxHeaderListSize = 64 * 1024, int maxFieldCount = 100)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDynamicTableSize);

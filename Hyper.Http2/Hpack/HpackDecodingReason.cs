@@ -27,6 +27,6 @@ public enum HpackDecodingReason
     /// <summary>The decoded header list exceeds the size limit (RFC 9113 §6.5.2, 32 octets of overhead per field).</summary>
     HeaderListTooLarge,
 
-    /// <summary>The block holds more fields than the field-count limit (security.md B1.6, B1.10).</summary>
+    /// <summary>The block holds more fields than the field-count limit (docs/security.md B1.6, B1.10).</summary>
     TooManyFields,
 }

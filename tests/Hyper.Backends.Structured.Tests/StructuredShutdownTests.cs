@@ -5,7 +5,7 @@ using Hyper.Core.Concurrency;
 
 namespace Hyper.Backends.Structured.Tests;
 
-/// <summary>Shutdown is the root group's cancellation with a grace period (DESIGN §3).</summary>
+/// <summary>Shutdown is the root group's cancellation with a grace period (docs/architecture.md, Backends).</summary>
 public sealed class StructuredShutdownTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Hyper.EndToEnd.Tests;
 
 /// <summary>
-/// Hyper against the real curl binary (DESIGN §5): uploads in each framing, HEAD, 100-continue, connection
+/// Hyper against the real curl binary (docs/architecture.md, Test peers): uploads in each framing, HEAD, 100-continue, connection
 /// reuse and HTTP/1.0. curl is strict about what it reads, so these catch framing bugs a .NET client forgives.
 /// </summary>
 public sealed class CurlTests : IDisposable

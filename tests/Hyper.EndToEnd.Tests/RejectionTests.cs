@@ -1,6 +1,6 @@
 namespace Hyper.EndToEnd.Tests;
 
-/// <summary>Malformed and hostile requests over a real socket: a clear status, then the connection closes (security.md H1 rows).</summary>
+/// <summary>Malformed and hostile requests over a real socket: a clear status, then the connection closes (docs/security.md H1 rows).</summary>
 public sealed class RejectionTests
 {
     public static TheoryData<string, string, int> Cases()

@@ -3,7 +3,7 @@ using Hyper.Core.Application;
 
 namespace Hyper.EndToEnd.Tests;
 
-/// <summary>Timeouts and slow clients (security.md SL-01 … SL-06) with clients that trickle.</summary>
+/// <summary>Timeouts and slow clients (docs/security.md SL-01 … SL-06) with clients that trickle.</summary>
 public sealed class SlowClientTests
 {
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]

@@ -109,7 +109,7 @@ public sealed class RecordingAccessLog : IAccessLog
     }
 }
 
-/// <summary>The backends every end-to-end test runs on (a theory over the backend name, DESIGN §3).</summary>
+/// <summary>The backends every end-to-end test runs on (a theory over the backend name, docs/architecture.md, Backends).</summary>
 public static class Backends
 {
     public static TheoryData<string> All => new() { ThreadPoolBackend.BackendName, SingleThreadLoopBackend.BackendName, StructuredBackend.BackendName };

@@ -3,7 +3,7 @@ using Hyper.Tests.Shared;
 
 namespace Hyper.Http11.Tests;
 
-/// <summary>DESIGN §2.2: the Http11 assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
+/// <summary>docs/architecture.md, Layers: the Http11 assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
 public sealed class ArchitectureTests
 {
     [Fact]

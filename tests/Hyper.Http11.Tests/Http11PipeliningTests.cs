@@ -50,7 +50,7 @@ public sealed class Http11PipeliningTests
     [Trait("rfc", "9112-6.3")]
     public void GetWithContentLengthBody_BodyReadPerLengthNeverAsRequest()
     {
-        // security.md H1-14: a GET body is read per its Content-Length; the smuggled head inside it stays body.
+        // docs/security.md H1-14: a GET body is read per its Content-Length; the smuggled head inside it stays body.
         var smuggled = "GET /admin HTTP/1.1\r\nHost: h\r\n\r\n";
         var t = FeedVariants.Run($"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: {smuggled.Length}\r\n\r\n{smuggled}");
 

@@ -4,7 +4,7 @@ using Hyper.Http11.Tests.Support;
 namespace Hyper.Http11.Tests;
 
 /// <summary>
-/// Every rule of security.md H1-01…H1-17 and B2.2: each payload is refused with its status, once, answered with
+/// Every rule of docs/security.md H1-01…H1-17 and B2.2: each payload is refused with its status, once, answered with
 /// <c>connection: close</c>, and the connection ends — fed whole, byte by byte and split at every position.
 /// </summary>
 public sealed class Http11RejectionTests

@@ -3,7 +3,7 @@ using Hyper.Tests.Shared;
 
 namespace Hyper.Http2.Tests;
 
-/// <summary>DESIGN §2.2: the Http2 assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
+/// <summary>docs/architecture.md, Layers: the Http2 assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
 public sealed class ArchitectureTests
 {
     [Fact]
@@ -17,7 +17,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void Http2Assembly_UsesNothingFromCoresConnectionDriver()
     {
-        // DESIGN "Seams": HTTP/2 is a registered protocol; the driver's namespace is Core's own business.
+        // docs/protocol-registry.md: HTTP/2 is a registered protocol; the driver's namespace is Core's own business.
         using var stream = File.OpenRead(typeof(Http2Connection).Assembly.Location);
         using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
         var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);

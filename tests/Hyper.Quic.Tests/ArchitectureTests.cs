@@ -4,7 +4,7 @@ using Hyper.Tests.Shared;
 
 namespace Hyper.Quic.Tests;
 
-/// <summary>DESIGN §2.2: the Quic assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
+/// <summary>docs/architecture.md, Layers: the Quic assembly is sans-IO (see <see cref="ProtocolAssemblyScanner"/>).</summary>
 public sealed class ArchitectureTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using System.Reflection.PortableExecutable;
 namespace Hyper.Tests.Shared;
 
 /// <summary>
-/// DESIGN §2.2: a protocol is sans-IO. Its assembly may not reference a clock, a thread, a lock, a task or a
+/// docs/architecture.md, Layers: a protocol is sans-IO. Its assembly may not reference a clock, a thread, a lock, a task or a
 /// socket; time comes in as <c>now</c> and work only through the driver. This scanner reads an assembly's type
 /// and member references (metadata only, nothing is loaded) and lists the forbidden ones. Linked into every
 /// protocol test project, so each assembly is held to the same list. Sans-IO code that lives inside Hyper.Core

@@ -3,7 +3,7 @@ using Hyper.Conformance.Http11;
 
 namespace Hyper.Conformance.Tests.Http11;
 
-/// <summary>Properties of the corpus itself: coverage of security.md's rows, unique names, cited sources.</summary>
+/// <summary>Properties of the corpus itself: coverage of docs/security.md's rows, unique names, cited sources.</summary>
 public sealed class SmugglingVectorsCorpusTests
 {
     [Fact]

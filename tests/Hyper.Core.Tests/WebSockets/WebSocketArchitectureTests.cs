@@ -5,7 +5,7 @@ using Hyper.Tests.Shared;
 namespace Hyper.Core.Tests.WebSockets;
 
 /// <summary>
-/// DESIGN §2.2: the WebSocket protocol code is sans-IO like the protocol assemblies, though it lives in Hyper.Core
+/// docs/architecture.md, Layers: the WebSocket protocol code is sans-IO like the protocol assemblies, though it lives in Hyper.Core
 /// (HTTP/1.1, HTTP/2 and HTTP/3 all carry it). The scan is per namespace (see <see cref="ProtocolAssemblyScanner"/>).
 /// </summary>
 public sealed class WebSocketArchitectureTests

@@ -2,7 +2,7 @@ namespace Hyper.EndToEnd.Tests.Http2;
 
 /// <summary>
 /// HTTP/1.1 → HTTP/2 with <c>Upgrade: h2c</c> (RFC 7540 §3.2) on every backend, and the switch that turns it off
-/// behind proxies that tunnel upgrades (security.md H2-16).
+/// behind proxies that tunnel upgrades (docs/security.md H2-16).
 /// </summary>
 public sealed class H2cUpgradeTests
 {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Hyper.EndToEnd.Tests.Http2;
 
 /// <summary>
-/// Hyper's HTTP/2 against real clients on every backend (DESIGN §5): curl with prior knowledge, nghttp (which
+/// Hyper's HTTP/2 against real clients on every backend (docs/architecture.md, Test peers): curl with prior knowledge, nghttp (which
 /// prints every frame), and a python3-h2 client driving frames directly.
 /// </summary>
 public sealed class Http2ToolTests : IDisposable
@@ -104,7 +104,7 @@ public sealed class Http2ToolTests : IDisposable
     private static async Task<string> RunPythonAsync(int port, string scenario)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Http2", "h2_client.py");
-        // Debian's python3-h2 loads in /usr/bin/python3, not in whatever python3 is first on PATH (DESIGN §5).
+        // Debian's python3-h2 loads in /usr/bin/python3, not in whatever python3 is first on PATH (docs/architecture.md, Test peers).
         var result = await ExternalTool.RunAsync("/usr/bin/python3", ToolTimeout, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture), scenario]);
         result.ExitCode.Should().Be(0, result.Stderr);
         return result.Stdout;

@@ -118,7 +118,7 @@ public sealed class TlsEndToEndTests : IDisposable
     [Theory, MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task TwoHundredStalledHandshakes_AllClosedAfterTheTimeout_AndTheServerStillServes(string backend)
     {
-        // security.md SL-05: 200 stalled TLS sockets, timeout 1 s, closed within 2 s (slack for a loaded CI box).
+        // docs/security.md SL-05: 200 stalled TLS sockets, timeout 1 s, closed within 2 s (slack for a loaded CI box).
         await using var server = await TlsTestServer.StartAsync(backend, Apps.Basic, _tls, o => o with { HandshakeTimeout = TimeSpan.FromSeconds(1) });
         var sockets = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => server.Server.ConnectAsync()));
         try

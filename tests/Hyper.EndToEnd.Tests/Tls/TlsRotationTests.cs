@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Hyper.EndToEnd.Tests.Tls;
 
-/// <summary>Certificate rotation under load (security.md OP-09): new handshakes get the new pair, no request fails.</summary>
+/// <summary>Certificate rotation under load (docs/security.md OP-09): new handshakes get the new pair, no request fails.</summary>
 public sealed class TlsRotationTests : IDisposable
 {
     private readonly TlsMaterial _tls = new();

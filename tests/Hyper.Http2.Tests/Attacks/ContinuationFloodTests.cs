@@ -5,7 +5,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-12 CONTINUATION Flood (CVE-2024-27316 family): a header block that never ends. Limits: the block
+/// docs/security.md H2-12 CONTINUATION Flood (CVE-2024-27316 family): a header block that never ends. Limits: the block
 /// may hold 64 KiB (twice the advertised list size), at most 8 CONTINUATIONs, and must finish within the header timeout.
 /// </summary>
 public sealed class ContinuationFloodTests

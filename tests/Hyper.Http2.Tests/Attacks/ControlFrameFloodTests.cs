@@ -5,7 +5,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-02 Ping Flood (CVE-2019-9512) and H2-05 Settings Flood (CVE-2019-9515): frames that demand a reply
+/// docs/security.md H2-02 Ping Flood (CVE-2019-9512) and H2-05 Settings Flood (CVE-2019-9515): frames that demand a reply
 /// drain one bucket of 800 (refilled 100/s); empty → GOAWAY(ENHANCE_YOUR_CALM). Row: 200k PINGs / SETTINGS, never
 /// reading → closed; here 200k of each, all arriving at one instant (the worst case for a bucket).
 /// </summary>

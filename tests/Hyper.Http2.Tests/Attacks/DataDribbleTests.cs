@@ -7,7 +7,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-01 Data Dribble (CVE-2019-9511): window 1 and 1-byte WINDOW_UPDATEs while large responses wait.
+/// docs/security.md H2-01 Data Dribble (CVE-2019-9511): window 1 and 1-byte WINDOW_UPDATEs while large responses wait.
 /// Row: 100 streams × 1 MiB, +1 B every 10 ms for 8 s, grace 1 s → closed ≤ 3 s, memory bounded. Here 100 streams,
 /// each application writing 64 KiB chunks of a 1 MiB body and stopping while the protocol reports the stream's
 /// buffer above h2_max_stream_response_buffer (the stream layer's backpressure). Tiny DATA frames may go out, each

@@ -6,7 +6,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-13 MadeYouReset (CVE-2025-8671): a valid request, then a frame that makes the server reset the
+/// docs/security.md H2-13 MadeYouReset (CVE-2025-8671): a valid request, then a frame that makes the server reset the
 /// stream, so the client never pays for the reset. Primitives the RFC lets us answer with a connection error are
 /// connection errors; the rest are stream errors that keep the handler's slot and drain the glitch bucket.
 /// Row: per primitive 10k repetitions → in-flight ≤ 100 and GOAWAY(EYC) before 2000.

@@ -5,7 +5,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-15: control-frame and window errors are connection errors with the RFC 9113 code, one raw frame
+/// docs/security.md H2-15: control-frame and window errors are connection errors with the RFC 9113 code, one raw frame
 /// per case (the h2spec run in Hyper.Conformance covers the same ground over a socket).
 /// </summary>
 public sealed class ProtocolErrorTests

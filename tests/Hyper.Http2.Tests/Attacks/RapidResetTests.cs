@@ -6,7 +6,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-11 Rapid Reset (CVE-2023-44487): HEADERS + RST_STREAM pairs. A reset stream keeps its handler's
+/// docs/security.md H2-11 Rapid Reset (CVE-2023-44487): HEADERS + RST_STREAM pairs. A reset stream keeps its handler's
 /// slot until <c>HandlerCompleted</c>; beyond 100 handlers streams are refused, and more than 100 refusals in 5 s is
 /// GOAWAY(ENHANCE_YOUR_CALM). Client RST_STREAMs drain their own bucket (1000, 33/s).
 /// </summary>

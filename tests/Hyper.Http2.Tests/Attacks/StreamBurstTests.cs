@@ -6,7 +6,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Attacks;
 
 /// <summary>
-/// security.md H2-14: 1000 HEADERS right after the preface, before our SETTINGS could be acknowledged. The limits
+/// docs/security.md H2-14: 1000 HEADERS right after the preface, before our SETTINGS could be acknowledged. The limits
 /// apply from the first frame: 100 handlers, the rest REFUSED_STREAM, tracked streams ≤ 200.
 /// </summary>
 public sealed class StreamBurstTests

@@ -7,7 +7,7 @@ using Hyper.Http2.Tests.Support;
 namespace Hyper.Http2.Tests.Connection;
 
 /// <summary>
-/// Concurrency is counted in running handlers, not open protocol streams (security.md B1, H2-11): a stream keeps its
+/// Concurrency is counted in running handlers, not open protocol streams (docs/security.md B1, H2-11): a stream keeps its
 /// slot until <c>HandlerCompleted</c>, whether it completed or was reset.
 /// </summary>
 public sealed class HandlerAccountingTests

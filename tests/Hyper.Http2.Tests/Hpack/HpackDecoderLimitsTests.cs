@@ -2,7 +2,7 @@ using Hyper.Http2.Hpack;
 
 namespace Hyper.Http2.Tests.Hpack;
 
-/// <summary>Header list size and field count enforced while decoding (security.md B1.6, B1.9, B1.10; RFC 9113 §6.5.2).</summary>
+/// <summary>Header list size and field count enforced while decoding (docs/security.md B1.6, B1.9, B1.10; RFC 9113 §6.5.2).</summary>
 public sealed class HpackDecoderLimitsTests
 {
     private static byte[] LiteralWithIndexing(string name, int valueLength)

@@ -4,7 +4,7 @@ namespace Hyper.Http2.Tests.Hpack;
 
 /// <summary>
 /// Arbitrary and truncated input: the decoder fails only with <see cref="HpackDecodingException"/>, keeps its table
-/// within bounds, and never reports more than the header list limit (security.md, HPACK decoder invariants).
+/// within bounds, and never reports more than the header list limit (docs/security.md, HPACK decoder invariants).
 /// </summary>
 public sealed class HpackDecoderRobustnessTests
 {

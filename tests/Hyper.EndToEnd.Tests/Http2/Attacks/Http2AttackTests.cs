@@ -5,7 +5,7 @@ using Hyper.Http2.Frames;
 namespace Hyper.EndToEnd.Tests.Http2.Attacks;
 
 /// <summary>
-/// security.md Part C over real sockets, on every backend: the attack runs at full speed against a live server while
+/// docs/security.md Part C over real sockets, on every backend: the attack runs at full speed against a live server while
 /// a normal HTTP/2 client asks for pages; the defence must fire in bounded time and the normal client stay served.
 /// Numbers are scaled down from the rows to keep each test within a few seconds (see each test).
 /// </summary>

@@ -5,7 +5,7 @@ namespace Hyper.EndToEnd.Tests.Http2.Attacks;
 /// <summary>
 /// An application that counts its own running handlers: <c>/slow</c> holds its handler for a while (as a real
 /// backend call would), everything else answers at once. <see cref="Max"/> is the number an attack must not push
-/// past h2_max_concurrent_streams (security.md H2-11: concurrency is counted by running handlers).
+/// past h2_max_concurrent_streams (docs/security.md H2-11: concurrency is counted by running handlers).
 /// </summary>
 internal sealed class InFlightGauge(TimeSpan hold)
 {
