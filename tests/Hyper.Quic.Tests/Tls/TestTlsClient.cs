@@ -42,6 +42,12 @@ internal sealed class TestTlsClient : IDisposable
 
     public TransportParameters TransportParameters { get; init; } = new() { InitialSourceConnectionId = new Hyper.Quic.Packets.ConnectionId([1, 2, 3, 4]) };
 
+    /// <summary>Extensions to leave out of every ClientHello, for the missing-extension cases.</summary>
+    public IReadOnlySet<ExtensionType> Omit { get; init; } = new HashSet<ExtensionType>();
+
+    /// <summary>Extra extensions written after the usual ones in every ClientHello.</summary>
+    public Action<TlsWriter>? ExtraExtensions { get; init; }
+
     public QuicCipherSuite? Suite { get; private set; }
 
     public NamedGroup? Group { get; private set; }
@@ -65,9 +71,7 @@ internal sealed class TestTlsClient : IDisposable
 
     public void Start()
     {
-        foreach (var group in KeyShareGroups)
-            _keyExchanges[group] = KeyExchanges.Create(group);
-        var hello = WriteClientHello(KeyShareGroups);
+        var hello = WriteClientHello(KeyShareGroups, ExtraExtensions);
         _transcript.Add(hello);
         Outgoing.Enqueue((EncryptionLevel.Initial, hello));
     }
@@ -89,8 +93,14 @@ internal sealed class TestTlsClient : IDisposable
     }
 
     /// <summary>Builds a ClientHello; public so tests can take it apart and send broken variants.</summary>
-    public byte[] WriteClientHello(IEnumerable<NamedGroup> shareGroups, Action<TlsWriter>? extraExtensions = null, bool includeTransportParameters = true)
+    public byte[] WriteClientHello(IEnumerable<NamedGroup> shareGroups, Action<TlsWriter>? extraExtensions = null)
     {
+        foreach (var group in shareGroups)
+        {
+            if (!_keyExchanges.ContainsKey(group))
+                _keyExchanges[group] = KeyExchanges.Create(group);
+        }
+
         var w = new TlsWriter();
         var message = HandshakeMessageWriter.BeginMessage(w, HandshakeType.ClientHello);
         w.WriteUInt16(0x0303);
@@ -106,7 +116,7 @@ internal sealed class TestTlsClient : IDisposable
 
         if (ServerName is not null)
         {
-            Extension(w, ExtensionType.ServerName, x =>
+            AddExtension(w, ExtensionType.ServerName, x =>
             {
                 var list = x.BeginVector(2);
                 x.WriteUInt8(0);
@@ -117,29 +127,29 @@ internal sealed class TestTlsClient : IDisposable
             });
         }
 
-        Extension(w, (ExtensionType)0x0a0a, _ => { }); // GREASE (RFC 8701): the server must skip it
-        Extension(w, ExtensionType.SupportedVersions, x =>
+        AddExtension(w, (ExtensionType)0x0a0a, _ => { }); // GREASE (RFC 8701): the server must skip it
+        AddExtension(w, ExtensionType.SupportedVersions, x =>
         {
             var v = x.BeginVector(1);
             x.WriteUInt16(0x0a0a);
             x.WriteUInt16(0x0304);
             x.EndVector(v);
         });
-        Extension(w, ExtensionType.SupportedGroups, x =>
+        AddExtension(w, ExtensionType.SupportedGroups, x =>
         {
             var v = x.BeginVector(2);
             foreach (var group in SupportedGroups)
                 x.WriteUInt16((ushort)group);
             x.EndVector(v);
         });
-        Extension(w, ExtensionType.SignatureAlgorithms, x =>
+        AddExtension(w, ExtensionType.SignatureAlgorithms, x =>
         {
             var v = x.BeginVector(2);
             foreach (var scheme in SignatureAlgorithms)
                 x.WriteUInt16(scheme);
             x.EndVector(v);
         });
-        Extension(w, ExtensionType.KeyShare, x =>
+        AddExtension(w, ExtensionType.KeyShare, x =>
         {
             var v = x.BeginVector(2);
             foreach (var group in shareGroups)
@@ -152,7 +162,7 @@ internal sealed class TestTlsClient : IDisposable
 
             x.EndVector(v);
         });
-        Extension(w, ExtensionType.ApplicationLayerProtocolNegotiation, x =>
+        AddExtension(w, ExtensionType.ApplicationLayerProtocolNegotiation, x =>
         {
             var v = x.BeginVector(2);
             foreach (var protocol in ApplicationProtocols)
@@ -164,17 +174,22 @@ internal sealed class TestTlsClient : IDisposable
 
             x.EndVector(v);
         });
-        Extension(w, ExtensionType.PskKeyExchangeModes, x =>
+        AddExtension(w, ExtensionType.PskKeyExchangeModes, x =>
         {
             x.WriteUInt8(1);
             x.WriteUInt8(1); // psk_dhe_ke
         });
-        if (includeTransportParameters)
-            Extension(w, ExtensionType.QuicTransportParameters, x => x.WriteBytes(TransportParameterCodec.Encode(TransportParameters)));
+        AddExtension(w, ExtensionType.QuicTransportParameters, x => x.WriteBytes(TransportParameterCodec.Encode(TransportParameters)));
         extraExtensions?.Invoke(w);
         w.EndVector(extensions);
         w.EndVector(message);
         return w.ToArray();
+    }
+
+    private void AddExtension(TlsWriter w, ExtensionType type, Action<TlsWriter> body)
+    {
+        if (!Omit.Contains(type))
+            Extension(w, type, body);
     }
 
     public static void Extension(TlsWriter w, ExtensionType type, Action<TlsWriter> body)
@@ -278,8 +293,7 @@ internal sealed class TestTlsClient : IDisposable
             _transcript.Clear();
             _transcript.Add([(byte)HandshakeType.MessageHash, 0, 0, (byte)hash.Length, .. hash]);
             _transcript.Add(message);
-            _keyExchanges[wanted] = KeyExchanges.Create(wanted);
-            var second = WriteClientHello([wanted]);
+            var second = WriteClientHello([wanted], ExtraExtensions);
             _transcript.Add(second);
             Outgoing.Enqueue((EncryptionLevel.Initial, second));
             return;
