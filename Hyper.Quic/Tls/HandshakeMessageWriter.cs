@@ -25,7 +25,7 @@ public static class HandshakeMessageWriter
         var message = BeginMessage(w, HandshakeType.ServerHello);
         WriteHelloPrefix(w, random, legacySessionIdEcho, suite);
         var extensions = w.BeginVector(2);
-        WriteSupportedVersions(w);
+        // key_share before supported_versions, the order of RFC 8448's trace, so the tests can compare byte for byte.
         w.WriteUInt16((ushort)ExtensionType.KeyShare);
         var keyShare = w.BeginVector(2);
         w.WriteUInt16((ushort)group);
@@ -33,6 +33,7 @@ public static class HandshakeMessageWriter
         w.WriteBytes(publicKey);
         w.EndVector(key);
         w.EndVector(keyShare);
+        WriteSupportedVersions(w);
         w.EndVector(extensions);
         w.EndVector(message);
         return w.ToArray();
