@@ -12,6 +12,12 @@ public sealed class TlsAlertException : Exception
         Alert = alert;
     }
 
+    public TlsAlertException(TlsAlert alert, string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Alert = alert;
+    }
+
     public TlsAlert Alert { get; }
 
     /// <summary>CRYPTO_ERROR: 0x100 plus the alert description (RFC 9001 §4.8).</summary>

@@ -151,7 +151,7 @@ public sealed class TlsServerHandshake : IDisposable
             throw new TlsAlertException(TlsAlert.IllegalParameter, "The second ClientHello changed the cipher suite.");
         _suite = suite;
 
-        var certificate = _options.CertificateSelector.Select(hello.ServerName)
+        var certificate = SelectCertificate(hello.ServerName)
             ?? throw new TlsAlertException(hello.ServerName is null ? TlsAlert.HandshakeFailure : TlsAlert.UnrecognizedName,
                 $"No certificate for server name '{hello.ServerName}'.");
         // RFC 8446 §4.4.3: the signature scheme must be one the client offered.
@@ -176,6 +176,20 @@ public sealed class TlsServerHandshake : IDisposable
 
         _transcript!.AppendData(message);
         SendServerFlight(share!, certificate);
+    }
+
+    private ServerCertificate? SelectCertificate(string? serverName)
+    {
+        try
+        {
+            return _options.CertificateSelector.Select(serverName);
+        }
+        catch (Exception e)
+        {
+            // A failing selector (a certificate store being rotated, a bug) fails this handshake only, as a TLS
+            // internal_error the connection can close with, rather than an arbitrary exception from the state machine.
+            throw new TlsAlertException(TlsAlert.InternalError, $"The certificate selector failed for '{serverName}'.", e);
+        }
     }
 
     private static void ValidateClientHello(ClientHello hello)

@@ -42,6 +42,9 @@ internal sealed class TestTlsClient : IDisposable
 
     public TransportParameters TransportParameters { get; init; } = new() { InitialSourceConnectionId = new Hyper.Quic.Packets.ConnectionId([1, 2, 3, 4]) };
 
+    /// <summary>Key shares for groups the server does not implement, written before the real ones (as Chromium sends X25519MLKEM768 first).</summary>
+    public IReadOnlyList<(ushort Group, byte[] Key)> ForeignKeyShares { get; init; } = [];
+
     /// <summary>Extensions to leave out of every ClientHello, for the missing-extension cases.</summary>
     public IReadOnlySet<ExtensionType> Omit { get; init; } = new HashSet<ExtensionType>();
 
@@ -152,6 +155,14 @@ internal sealed class TestTlsClient : IDisposable
         AddExtension(w, ExtensionType.KeyShare, x =>
         {
             var v = x.BeginVector(2);
+            foreach (var (foreignGroup, foreignKey) in ReceivedHelloRetryRequest ? [] : ForeignKeyShares)
+            {
+                x.WriteUInt16(foreignGroup);
+                var key = x.BeginVector(2);
+                x.WriteBytes(foreignKey);
+                x.EndVector(key);
+            }
+
             foreach (var group in shareGroups)
             {
                 x.WriteUInt16((ushort)group);

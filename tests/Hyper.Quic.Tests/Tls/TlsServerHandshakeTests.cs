@@ -162,6 +162,57 @@ public sealed class TlsServerHandshakeTests
     }
 
     [Fact]
+    public void Handshake_ChromiumShapedHello_TwoPacketsOutOfOrder_PicksX25519WithoutRetry()
+    {
+        // Chromium's hello: no SNI for an IP host, an X25519MLKEM768 share (0x11ec, 1216 bytes) before X25519, ECH
+        // GREASE and ALPS, about 1.9 KB in CRYPTO frames shuffled across two Initial packets.
+        var random = new Random(42);
+        var client = new TestTlsClient
+        {
+            ServerName = null,
+            SupportedGroups = [(NamedGroup)0x11ec, NamedGroup.X25519, NamedGroup.Secp256r1, (NamedGroup)0x0018],
+            ForeignKeyShares = [(0x11ec, RandomBytes(random, 1216))],
+            SignatureAlgorithms = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201],
+            ExtraExtensions = w =>
+            {
+                TestTlsClient.Extension(w, (ExtensionType)0xfe0d, x => x.WriteBytes(RandomBytes(random, 200))); // ECH GREASE
+                TestTlsClient.Extension(w, (ExtensionType)0x44cd, x => x.WriteBytes([0, 3, 2, (byte)'h', (byte)'3'])); // ALPS
+                TestTlsClient.Extension(w, (ExtensionType)0x001b, x => x.WriteBytes([2, 0, 2])); // compress_certificate
+            },
+        };
+        using var harness = new HandshakeHarness(client)
+        {
+            // Packet 1 holds the first half in two frames, packet 2 the second half in three; packet 2 arrives first.
+            Split = data =>
+            {
+                var half = data.Length / 2;
+                var third = (data.Length - half) / 3;
+                return [(half + 2 * third, data.Length - half - 2 * third), (half, third), (half + third, third), (half / 2, half - half / 2), (0, half / 2)];
+            },
+        };
+
+        harness.Run();
+
+        harness.Client.Outgoing.Should().BeEmpty();
+        harness.Server.IsComplete.Should().BeTrue();
+        harness.Client.ReceivedHelloRetryRequest.Should().BeFalse();
+        harness.Client.Group.Should().Be(NamedGroup.X25519);
+    }
+
+    [Fact]
+    public void Handshake_SelectorThrows_InternalErrorAndTheHandshakeIsDead()
+    {
+        var options = new TlsServerOptions { CertificateSelector = new ThrowingSelector(), ApplicationProtocols = ["h3"] };
+        using var harness = new HandshakeHarness(new TestTlsClient(), options);
+
+        var act = harness.Run;
+
+        var alert = act.Should().Throw<TlsAlertException>().Which;
+        alert.Alert.Should().Be(TlsAlert.InternalError);
+        alert.InnerException.Should().BeOfType<IOException>();
+    }
+
+    [Fact]
     public void Handshake_ServerNameSelectsTheCertificate()
     {
         using var rsa = new ServerCertificate(TestCertificates.Rsa);
@@ -217,6 +268,18 @@ public sealed class TlsServerHandshakeTests
         clientRead.Iv.Should().Equal(serverWrite.Iv);
         TlsKeySchedule.NextApplicationTrafficSecret(secrets.Suite, secrets.ServerSecret)
             .Should().Equal(serverWrite.NextGeneration().Secret, "the key update hook and PacketKeys use the same \"quic ku\" step");
+    }
+
+    private static byte[] RandomBytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private sealed class ThrowingSelector : IServerCertificateSelector
+    {
+        public ServerCertificate? Select(string? serverName) => throw new IOException("certificate store unavailable");
     }
 
     private static void AssertSecretsMatch(HandshakeHarness harness, QuicCipherSuite suite)
