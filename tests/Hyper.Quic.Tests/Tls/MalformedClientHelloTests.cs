@@ -140,6 +140,37 @@ public sealed class MalformedClientHelloTests
     }
 
     [Fact]
+    public void PreSharedKeyNotLast_IllegalParameter()
+    {
+        // RFC 8446 §4.2.11: pre_shared_key must be the last extension of the ClientHello.
+        var client = new TestTlsClient
+        {
+            ExtraExtensions = w =>
+            {
+                TestTlsClient.Extension(w, ExtensionType.PreSharedKey, x => x.WriteBytes([0, 0, 0, 0]));
+                TestTlsClient.Extension(w, (ExtensionType)0x1a1a, _ => { });
+            },
+        };
+
+        ExpectAlert(client, TlsAlert.IllegalParameter);
+    }
+
+    [Fact]
+    public void SecondClientHelloWithAnotherCipherSuite_IllegalParameter()
+    {
+        using var first = new TestTlsClient { CipherSuites = [QuicCipherSuite.Aes128GcmSha256], KeyShareGroups = [] };
+        using var second = new TestTlsClient { CipherSuites = [QuicCipherSuite.Aes256GcmSha384] };
+        using var harness = new HandshakeHarness(first);
+        var hello = first.WriteClientHello([]);
+        harness.Server.ReceiveCryptoData(EncryptionLevel.Initial, 0, hello);
+        harness.Server.SentHelloRetryRequest.Should().BeTrue();
+
+        var act = () => harness.Server.ReceiveCryptoData(EncryptionLevel.Initial, (ulong)hello.Length, second.WriteClientHello([NamedGroup.X25519]));
+
+        act.Should().Throw<TlsAlertException>().Which.Alert.Should().Be(TlsAlert.IllegalParameter);
+    }
+
+    [Fact]
     public void CompressionMethodOtherThanNull_IllegalParameter()
     {
         var hello = ValidClientHello();
