@@ -56,6 +56,11 @@ public sealed class TlsKeySchedule
         var master = _masterSecret ?? throw new InvalidOperationException("The shared secret is not set yet.");
         ClientApplicationTrafficSecret = DeriveSecret(master, "c ap traffic", serverFinishedTranscriptHash);
         ServerApplicationTrafficSecret = DeriveSecret(master, "s ap traffic", serverFinishedTranscriptHash);
+        // Nothing else derives from these without resumption or exporters, so they need not outlive this call.
+        CryptographicOperations.ZeroMemory(master);
+        CryptographicOperations.ZeroMemory(_handshakeSecret);
+        _masterSecret = null;
+        _handshakeSecret = null;
     }
 
     /// <summary>verify_data = HMAC(finished_key, transcript hash), finished_key from the sender's handshake traffic secret (§4.4.4).</summary>

@@ -322,6 +322,44 @@ public sealed class MalformedClientHelloTests
         harness.Server.IsComplete.Should().BeTrue();
     }
 
+    [Fact]
+    public void SeededMutations_OnlyTypedErrorsOrAHandshake()
+    {
+        // Any corruption of a ClientHello ends in a TLS alert, a QUIC transport error or (when the change is harmless)
+        // a server flight; never in an exception the connection would not know how to close with.
+        var random = new Random(20261207);
+        var valid = ValidClientHello();
+        var outcomes = new Dictionary<string, int>();
+        for (var round = 0; round < 3000; round++)
+        {
+            var hello = valid.ToArray();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+                hello[random.Next(hello.Length)] = (byte)random.Next(256);
+            if (random.Next(4) == 0)
+                hello = hello.AsSpan(0, random.Next(4, hello.Length)).ToArray();
+            using var harness = new HandshakeHarness(new TestTlsClient());
+            string outcome;
+            try
+            {
+                harness.Server.ReceiveCryptoData(EncryptionLevel.Initial, 0, hello);
+                outcome = harness.Server.TryGetEvent(out _) ? "flight" : "waiting for more";
+            }
+            catch (TlsAlertException e)
+            {
+                outcome = e.Alert.ToString();
+            }
+            catch (QuicTransportException e)
+            {
+                outcome = e.ErrorCode.ToString();
+            }
+
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+
+        outcomes.Keys.Should().Contain([nameof(TlsAlert.DecodeError), "flight"]);
+        outcomes.Values.Sum().Should().Be(3000);
+    }
+
     private static byte[] ValidClientHello()
     {
         using var client = new TestTlsClient();
