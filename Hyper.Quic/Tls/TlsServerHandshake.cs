@@ -150,6 +150,10 @@ public sealed class TlsServerHandshake : IDisposable
         if (_state == State.AwaitSecondClientHello && suite != _suite)
             throw new TlsAlertException(TlsAlert.IllegalParameter, "The second ClientHello changed the cipher suite.");
         _suite = suite;
+        // RFC 8446 §4.1.2: the second ClientHello repeats the first apart from key_share, cookie, early_data and
+        // padding. The server name is checked because it picks the certificate and was already acted on.
+        if (_state == State.AwaitSecondClientHello && hello.ServerName != _serverName)
+            throw new TlsAlertException(TlsAlert.IllegalParameter, "The second ClientHello changed the server name.");
 
         var certificate = SelectCertificate(hello.ServerName)
             ?? throw new TlsAlertException(hello.ServerName is null ? TlsAlert.HandshakeFailure : TlsAlert.UnrecognizedName,

@@ -171,6 +171,21 @@ public sealed class MalformedClientHelloTests
     }
 
     [Fact]
+    public void SecondClientHelloWithAnotherServerName_IllegalParameter()
+    {
+        using var first = new TestTlsClient { ServerName = "a.example", KeyShareGroups = [] };
+        using var second = new TestTlsClient { ServerName = "b.example" };
+        using var harness = new HandshakeHarness(first);
+        var hello = first.WriteClientHello([]);
+        harness.Server.ReceiveCryptoData(EncryptionLevel.Initial, 0, hello);
+        harness.Server.SentHelloRetryRequest.Should().BeTrue();
+
+        var act = () => harness.Server.ReceiveCryptoData(EncryptionLevel.Initial, (ulong)hello.Length, second.WriteClientHello([NamedGroup.X25519]));
+
+        act.Should().Throw<TlsAlertException>().Which.Alert.Should().Be(TlsAlert.IllegalParameter);
+    }
+
+    [Fact]
     public void CompressionMethodOtherThanNull_IllegalParameter()
     {
         var hello = ValidClientHello();
