@@ -375,7 +375,9 @@ report=$results_dir/latest.md
   echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -sr)"
   echo "- .NET SDK $(dotnet --version); Hyper backend: \`$backend\`$($hyper_ready_to_run && echo ', ReadyToRun publish')$([[ -n $hyper_env ]] && echo "; Hyper environment: \`$hyper_env\`")"
   echo "- both servers: keep-alive timeout ${keep_alive}s; GC: Hyper workstation (console default), Kestrel server GC (Web SDK default), one heap each on one pinned core"
-  if $http2; then
+  if [[ ${#request_scenarios[@]} -eq 0 ]]; then
+    echo "- servers pinned to CPU $cpu_server, clients to CPU $cpu_client; $rounds rounds, A B A B"
+  elif $http2; then
     transport="h2c, prior knowledge"; $tls && transport="https, ALPN h2"
     echo "- servers pinned to CPU $cpu_server, h2load to CPU $cpu_client; h2load -t1 -D ${duration}s ($transport); $rounds rounds, A B A B; h2-cC-mM = C connections, M concurrent streams each"
   else
@@ -416,13 +418,15 @@ report=$results_dir/latest.md
     echo
   fi
   if wants hyper && wants kestrel; then
-    echo "| scenario | Hyper / Kestrel |"
-    echo "|---|---:|"
+    # Per server CPU-second: requests/s divided by the server's CPU use; it still compares the servers when the
+    # client, not the server, is the bottleneck (server CPU well under 1.00).
+    echo "| scenario | Hyper / Kestrel | per server CPU-second |"
+    echo "|---|---:|---:|"
     for scenario in "${request_scenarios[@]}"; do
-      echo "| $scenario | $(awk -v h="${rps_sum[hyper/$scenario]}" -v k="${rps_sum[kestrel/$scenario]}" 'BEGIN {printf "%.2f", h / k}') |"
+      echo "| $scenario | $(awk -v h="${rps_sum[hyper/$scenario]}" -v k="${rps_sum[kestrel/$scenario]}" 'BEGIN {printf "%.2f", h / k}') | $(awk -v h="${rps_sum[hyper/$scenario]}" -v k="${rps_sum[kestrel/$scenario]}" -v hc="${cpu_sum[hyper/$scenario]}" -v kc="${cpu_sum[kestrel/$scenario]}" 'BEGIN {printf "%.2f", (h / hc) / (k / kc)}') |"
     done
     if has_scenario idle-memory && [[ -n ${idle_runs[hyper/idle-memory]:-} && -n ${idle_runs[kestrel/idle-memory]:-} ]]; then
-      echo "| idle-memory (KiB per connection; lower is better) | $(awk -v h="${idle_per_sum[hyper/idle-memory]}" -v k="${idle_per_sum[kestrel/idle-memory]}" -v hn="${idle_runs[hyper/idle-memory]}" -v kn="${idle_runs[kestrel/idle-memory]}" 'BEGIN {printf "%.2f", (h / hn) / (k / kn)}') |"
+      echo "| idle-memory (KiB per connection; lower is better) | $(awk -v h="${idle_per_sum[hyper/idle-memory]}" -v k="${idle_per_sum[kestrel/idle-memory]}" -v hn="${idle_runs[hyper/idle-memory]}" -v kn="${idle_runs[kestrel/idle-memory]}" 'BEGIN {printf "%.2f", (h / hn) / (k / kn)}') | |"
     fi
   else
     echo "Only ${active[*]} ran: no ratio."
