@@ -56,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     --idle-connections) idle_connections=$2; shift 2 ;;
     --hyper-env) hyper_env=$2; shift 2 ;;
     --hyper-ready-to-run) hyper_ready_to_run=true; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 64 ;;
   esac
 done
