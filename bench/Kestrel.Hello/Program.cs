@@ -4,12 +4,18 @@
 // prior knowledge on Q (Kestrel serves h2c only on an HTTP/2-only endpoint; Hyper tells them apart on one port).
 // With --https-port P --certfile CERT.pem --keyfile KEY.pem it serves HTTPS on P (ALPN h2 and http/1.1, Kestrel's
 // default for TLS endpoints) from the same PEM pair Hyper is given, so both do the same handshake.
+// --keep-alive-seconds S sets Kestrel's keep-alive timeout (default 130 s), so that bench/run.sh can give both servers
+// the same one.
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(options =>
 {
     options.AddServerHeader = false;
+    if (builder.Configuration["keep-alive-seconds"] is { } keepAlive)
+    {
+        options.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(double.Parse(keepAlive, System.Globalization.CultureInfo.InvariantCulture));
+    }
     if (builder.Configuration["h2c-port"] is { } h2cPort)
     {
         options.Listen(System.Net.IPAddress.Loopback, int.Parse(builder.Configuration["http-port"]!, System.Globalization.CultureInfo.InvariantCulture));
@@ -36,17 +42,38 @@ var json = "{\"message\":\"Hello, World!\"}"u8.ToArray();
 
 app.MapGet("/", (HttpContext context) => Write(context, "text/plain; charset=utf-8", hello));
 app.MapGet("/json", (HttpContext context) => Write(context, "application/json", json));
+// A body with a Content-Length (up to 1 MiB) is read into one array of exactly that size, as samples/Hello does, so the
+// echo scenario's bytes per request are the same app cost on both sides; a chunked body grows a MemoryStream.
 app.MapPost("/echo", async (HttpContext context) =>
 {
+    context.Response.ContentType = context.Request.ContentType ?? "application/octet-stream";
+    if (context.Request.ContentLength is long length and <= 1 << 20)
+    {
+        var sized = new byte[length];
+        await context.Request.Body.ReadExactlyAsync(sized);
+        context.Response.ContentLength = length;
+        await context.Response.Body.WriteAsync(sized);
+        return;
+    }
     using var body = new MemoryStream();
     await context.Request.Body.CopyToAsync(body);
-    context.Response.ContentType = context.Request.ContentType ?? "application/octet-stream";
     context.Response.ContentLength = body.Length;
     await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
 });
 
 // Same diagnostic route as samples/Hello: bytes allocated by the process so far, read before and after each run.
 app.MapGet("/_bench/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+// Same as samples/Hello's /_bench/gc: a full compacting collection that gives free memory back to the OS, so that the
+// resident memory read next (idle-memory) counts what the server holds, not garbage.
+var collected = "collected"u8.ToArray();
+app.MapGet("/_bench/gc", (HttpContext context) =>
+{
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    return Write(context, "text/plain; charset=utf-8", collected);
+});
 
 app.Run();
 

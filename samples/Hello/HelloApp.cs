@@ -9,7 +9,7 @@ namespace Hello;
 /// <summary>
 /// The sample application, served with <c>hyper Hello.dll:Hello.HelloApp</c>. Routes: <c>GET /</c> plaintext,
 /// <c>GET /json</c>, <c>POST /echo</c>, <c>GET /stream</c> (chunked), <c>GET /slow?ms=N</c>, and
-/// <c>GET /_bench/allocated</c> for the benchmark; anything else 404.
+/// <c>GET /_bench/allocated</c> and <c>GET /_bench/gc</c> for the benchmark; anything else 404.
 /// </summary>
 /// <remarks>
 /// The benchmark routes allocate nothing per request: messages are immutable records, so a whole
@@ -21,12 +21,14 @@ public static class HelloApp
     private const int StreamChunkCount = 10;
     private const int DefaultSlowMilliseconds = 1000;
     private const int MaxSlowMilliseconds = 60_000;
+    private const int MaxPreSizedEchoBytes = 1 << 20;
 
     private static readonly HeaderField TextPlain = HeaderField.Of("content-type", "text/plain; charset=utf-8");
 
     private static readonly (HttpResponseStart Start, HttpResponseBody Body) Hello = Fixed(200, TextPlain, "Hello, World!");
     private static readonly (HttpResponseStart Start, HttpResponseBody Body) Json =
         Fixed(200, HeaderField.Of("content-type", "application/json"), "{\"message\":\"Hello, World!\"}");
+    private static readonly (HttpResponseStart Start, HttpResponseBody Body) Collected = Fixed(200, TextPlain, "collected");
     private static readonly (HttpResponseStart Start, HttpResponseBody Body) NotFound = Fixed(404, TextPlain, "Not Found");
     // RFC 9110 §15.5.6: a 405 response carries Allow, the methods the resource does support.
     private static readonly (HttpResponseStart Start, HttpResponseBody Body) GetOnly =
@@ -60,6 +62,7 @@ public static class HelloApp
             "/stream" => get ? Stream(send) : Send(send, GetOnly),
             "/slow" => get ? Slow(scope, send) : Send(send, GetOnly),
             "/_bench/allocated" => get ? Allocated(send) : Send(send, GetOnly),
+            "/_bench/gc" => get ? CollectGarbage(send) : Send(send, GetOnly),
             _ => Send(send, NotFound),
         };
     }
@@ -71,23 +74,44 @@ public static class HelloApp
     }
 
     /// <summary>Answers with the request body and its content-type (application/octet-stream when it has none).</summary>
+    /// <remarks>
+    /// A body with a content-length (up to 1 MiB) is read into one array of exactly that size, as bench/Kestrel.Hello
+    /// does, so that the bytes per request bench/run.sh reports for its echo scenario are the same app cost on both
+    /// sides (that one array) plus each server's own. A body without one (chunked) grows a buffer.
+    /// </remarks>
     private static async ValueTask Echo(HttpScope scope, AsgiReceive receive, AsgiSend send)
     {
-        var body = new ArrayBufferWriter<byte>();
+        // The server holds a body to its declared length (RFC 9112 §6.3, RFC 9113 §8.1.1), so it fits the array.
+        var sized = HeaderFields.TryGet(scope.Headers, "content-length"u8, out var declared)
+            && Utf8Parser.TryParse(declared.Span, out int length, out var consumed) && consumed == declared.Length
+            && length <= MaxPreSizedEchoBytes
+                ? new byte[length]
+                : null;
+        var grown = sized is null ? new ArrayBufferWriter<byte>() : null;
+        var filled = 0;
         while (true)
         {
             var message = await receive();
             if (message is HttpDisconnect) return;
             if (message is not HttpRequest request) continue;
-            body.Write(request.Body.Span);
+            if (sized is not null)
+            {
+                request.Body.Span.CopyTo(sized.AsSpan(filled));
+                filled += request.Body.Length;
+            }
+            else
+            {
+                grown!.Write(request.Body.Span);
+            }
             if (!request.MoreBody) break;
         }
+        var echoed = sized is not null ? sized.AsMemory(0, filled) : grown!.WrittenMemory;
 
         var contentType = HeaderFields.TryGet(scope.Headers, "content-type"u8, out var type)
             ? new HeaderField("content-type"u8.ToArray(), type)
             : HeaderField.Of("content-type", "application/octet-stream");
-        await send(new HttpResponseStart(200, [contentType, ContentLength(body.WrittenCount)]));
-        await send(new HttpResponseBody(body.WrittenMemory));
+        await send(new HttpResponseStart(200, [contentType, ContentLength(echoed.Length)]));
+        await send(new HttpResponseBody(echoed));
     }
 
     private static async ValueTask Stream(AsgiSend send)
@@ -116,6 +140,19 @@ public static class HelloApp
         var body = Encoding.ASCII.GetBytes(GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
         await send(new HttpResponseStart(200, [TextPlain, ContentLength(body.Length)]));
         await send(new HttpResponseBody(body));
+    }
+
+    /// <summary>
+    /// A full, compacting collection that also gives free memory back to the operating system, so that the resident
+    /// memory bench/run.sh reads next (idle-memory) counts live objects and buffers, not garbage or a heap grown
+    /// during a burst. Benchmark use only: a forced collection pauses the whole process.
+    /// </summary>
+    private static async ValueTask CollectGarbage(AsgiSend send)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        await Send(send, Collected);
     }
 
     private static async ValueTask Lifespan(AsgiReceive receive, AsgiSend send)
