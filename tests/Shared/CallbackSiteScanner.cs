@@ -38,11 +38,6 @@ internal static class CallbackSiteScanner
         "System.Runtime.InteropServices.PosixSignalRegistration::Create",
     ];
 
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
     private static readonly string[] TaskTypes =
         ["System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1"];
 
@@ -57,7 +52,7 @@ internal static class CallbackSiteScanner
 
         foreach (var typeHandle in reader.TypeDefinitions)
         {
-            var typeName = TypeDefinitionName(reader, typeHandle);
+            var typeName = IlMetadata.TypeDefinitionName(reader, typeHandle);
             var insideGuard = typeName == GuardType || typeName.StartsWith(GuardType + "+", StringComparison.Ordinal);
             foreach (var methodHandle in reader.GetTypeDefinition(typeHandle).GetMethods())
             {
@@ -75,23 +70,16 @@ internal static class CallbackSiteScanner
     private static void ScanBody(MetadataReader reader, NameProvider names, byte[] il, string where, List<string> violations)
     {
         int? previousCall = null;
-        var position = 0;
-        while (position < il.Length)
+        IlMetadata.ForEachInstruction(il, (opCode, operand) =>
         {
-            var value = (short)il[position++];
-            if (value == 0xFE) value = unchecked((short)(0xFE00 | il[position++]));
-            var opCode = OpCodesByValue[value];
-            var operandStart = position;
-            position += OperandSize(opCode.OperandType, il, position);
-
             if (opCode == OpCodes.Pop && previousCall is { } dropped && ReturnsTask(reader, names, dropped))
                 violations.Add($"{where}: result of {Describe(reader, names, dropped)} dropped (use CallbackGuard.Forget)");
 
-            int? callToken = null;
+            int? call = null;
             if (opCode == OpCodes.Call || opCode == OpCodes.Callvirt || opCode == OpCodes.Newobj)
             {
-                var token = BitConverter.ToInt32(il, operandStart);
-                callToken = token;
+                var token = BitConverter.ToInt32(il, operand);
+                call = token;
                 var callee = Describe(reader, names, token);
                 if (GuardedApis.Contains(callee)) violations.Add($"{where}: calls {callee} (use CallbackGuard)");
                 if (IsRuntimeEventSubscription(reader, token, callee)
@@ -100,8 +88,8 @@ internal static class CallbackSiteScanner
                     violations.Add($"{where}: subscribes {callee} with a handler CallbackGuard did not make");
                 }
             }
-            previousCall = callToken;
-        }
+            previousCall = call;
+        });
     }
 
     /// <summary>"Namespace.Type::Member" of a call's target (method definition, member reference or generic instance).</summary>
@@ -120,7 +108,7 @@ internal static class CallbackSiteScanner
     private static string DescribeDefinition(MetadataReader reader, MethodDefinitionHandle handle)
     {
         var method = reader.GetMethodDefinition(handle);
-        return $"{TypeDefinitionName(reader, method.GetDeclaringType())}::{reader.GetString(method.Name)}";
+        return $"{IlMetadata.TypeDefinitionName(reader, method.GetDeclaringType())}::{reader.GetString(method.Name)}";
     }
 
     private static string DescribeReference(MetadataReader reader, NameProvider names, MemberReferenceHandle handle)
@@ -128,8 +116,8 @@ internal static class CallbackSiteScanner
         var member = reader.GetMemberReference(handle);
         var parent = member.Parent.Kind switch
         {
-            HandleKind.TypeReference => TypeReferenceName(reader, (TypeReferenceHandle)member.Parent),
-            HandleKind.TypeDefinition => TypeDefinitionName(reader, (TypeDefinitionHandle)member.Parent),
+            HandleKind.TypeReference => IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)member.Parent),
+            HandleKind.TypeDefinition => IlMetadata.TypeDefinitionName(reader, (TypeDefinitionHandle)member.Parent),
             HandleKind.TypeSpecification => reader.GetTypeSpecification((TypeSpecificationHandle)member.Parent).DecodeSignature(names, null),
             _ => "?",
         };
@@ -168,47 +156,17 @@ internal static class CallbackSiteScanner
     private static string AttributeTypeName(MetadataReader reader, CustomAttribute attribute) => attribute.Constructor.Kind switch
     {
         HandleKind.MemberReference when reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is { Kind: HandleKind.TypeReference } parent
-            => TypeReferenceName(reader, (TypeReferenceHandle)parent),
-        HandleKind.MethodDefinition => TypeDefinitionName(reader, reader.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType()),
+            => IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)parent),
+        HandleKind.MethodDefinition => IlMetadata.TypeDefinitionName(reader, reader.GetMethodDefinition((MethodDefinitionHandle)attribute.Constructor).GetDeclaringType()),
         _ => "?",
     };
-
-    private static int OperandSize(OperandType type, byte[] il, int at) => type switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-        _ => 4,
-    };
-
-    internal static string TypeDefinitionName(MetadataReader reader, TypeDefinitionHandle handle)
-    {
-        var type = reader.GetTypeDefinition(handle);
-        var name = reader.GetString(type.Name);
-        var declaring = type.GetDeclaringType();
-        if (!declaring.IsNil) return $"{TypeDefinitionName(reader, declaring)}+{name}";
-        var ns = reader.GetString(type.Namespace);
-        return ns.Length == 0 ? name : $"{ns}.{name}";
-    }
-
-    internal static string TypeReferenceName(MetadataReader reader, TypeReferenceHandle handle)
-    {
-        var type = reader.GetTypeReference(handle);
-        var name = reader.GetString(type.Name);
-        if (type.ResolutionScope.Kind == HandleKind.TypeReference)
-            return $"{TypeReferenceName(reader, (TypeReferenceHandle)type.ResolutionScope)}+{name}";
-        var ns = reader.GetString(type.Namespace);
-        return ns.Length == 0 ? name : $"{ns}.{name}";
-    }
 
     /// <summary>Type names for signatures: enough to tell a Task from anything else.</summary>
     private sealed class NameProvider(MetadataReader reader) : ISignatureTypeProvider<string, object?>
     {
         public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode == PrimitiveTypeCode.Void ? "System.Void" : typeCode.ToString();
-        public string GetTypeFromDefinition(MetadataReader r, TypeDefinitionHandle handle, byte rawTypeKind) => TypeDefinitionName(reader, handle);
-        public string GetTypeFromReference(MetadataReader r, TypeReferenceHandle handle, byte rawTypeKind) => TypeReferenceName(reader, handle);
+        public string GetTypeFromDefinition(MetadataReader r, TypeDefinitionHandle handle, byte rawTypeKind) => IlMetadata.TypeDefinitionName(reader, handle);
+        public string GetTypeFromReference(MetadataReader r, TypeReferenceHandle handle, byte rawTypeKind) => IlMetadata.TypeReferenceName(reader, handle);
         public string GetTypeFromSpecification(MetadataReader r, object? context, TypeSpecificationHandle handle, byte rawTypeKind) =>
             reader.GetTypeSpecification(handle).DecodeSignature(this, context);
         public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => $"{genericType}<{string.Join(",", typeArguments)}>";

@@ -43,7 +43,7 @@ internal static class ProtocolAssemblyScanner
 
         foreach (var handle in reader.TypeReferences)
         {
-            var name = TypeName(reader, handle);
+            var name = IlMetadata.TypeReferenceName(reader, handle);
             if (ForbiddenTypes.Contains(name) || name.StartsWith("System.Net.Sockets.", StringComparison.Ordinal)) violations.Add(name);
         }
 
@@ -51,7 +51,7 @@ internal static class ProtocolAssemblyScanner
         {
             var member = reader.GetMemberReference(handle);
             if (member.Parent.Kind != HandleKind.TypeReference) continue;
-            var name = $"{TypeName(reader, (TypeReferenceHandle)member.Parent)}.{reader.GetString(member.Name)}";
+            var name = $"{IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)member.Parent)}.{reader.GetString(member.Name)}";
             if (ForbiddenMembers.Contains(name)) violations.Add(name);
         }
         return violations;
@@ -86,7 +86,7 @@ internal static class ProtocolAssemblyScanner
                 var body = pe.GetMethodBody(method.RelativeVirtualAddress);
                 if (!body.LocalSignature.IsNil)
                     reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(collector, null);
-                collector.AddIl(body.GetILReader());
+                collector.AddIl(body.GetILBytes() ?? []);
             }
         }
 
@@ -106,24 +106,9 @@ internal static class ProtocolAssemblyScanner
         return ns == namespacePrefix || ns.StartsWith(namespacePrefix + ".", StringComparison.Ordinal);
     }
 
-    private static string TypeName(MetadataReader reader, TypeReferenceHandle handle)
-    {
-        var type = reader.GetTypeReference(handle);
-        var name = reader.GetString(type.Name);
-        if (type.ResolutionScope.Kind == HandleKind.TypeReference)
-            return $"{TypeName(reader, (TypeReferenceHandle)type.ResolutionScope)}+{name}";
-        var ns = reader.GetString(type.Namespace);
-        return ns.Length == 0 ? name : $"{ns}.{name}";
-    }
-
     // Collects the names of every type and member referenced from signatures and IL (metadata only).
     private sealed class ReferenceCollector(MetadataReader reader) : ISignatureTypeProvider<string, object?>
     {
-        private static readonly Dictionary<short, OperandType> OperandTypes = typeof(OpCodes)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (OpCode)f.GetValue(null)!)
-            .ToDictionary(o => o.Value, o => o.OperandType);
-
         public HashSet<string> Types { get; } = [];
         public HashSet<string> Members { get; } = [];
 
@@ -132,34 +117,16 @@ internal static class ProtocolAssemblyScanner
             if (handle.IsNil) return;
             switch (handle.Kind)
             {
-                case HandleKind.TypeReference: Types.Add(TypeName(reader, (TypeReferenceHandle)handle)); break;
+                case HandleKind.TypeReference: Types.Add(IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)handle)); break;
                 case HandleKind.TypeSpecification: reader.GetTypeSpecification((TypeSpecificationHandle)handle).DecodeSignature(this, null); break;
             }
         }
 
-        public void AddIl(BlobReader il)
+        public void AddIl(byte[] il) => IlMetadata.ForEachInstruction(il, (opCode, operand) =>
         {
-            while (il.RemainingBytes > 0)
-            {
-                short value = il.ReadByte();
-                if (value == 0xFE) value = unchecked((short)(0xFE00 | il.ReadByte()));
-                switch (OperandTypes[value])
-                {
-                    case OperandType.InlineNone: break;
-                    case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: il.Offset += 1; break;
-                    case OperandType.InlineVar: il.Offset += 2; break;
-                    case OperandType.InlineI8 or OperandType.InlineR: il.Offset += 8; break;
-                    case OperandType.InlineSwitch:
-                        var targets = il.ReadInt32();
-                        il.Offset += 4 * targets;
-                        break;
-                    case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
-                        AddToken(MetadataTokens.EntityHandle(il.ReadInt32()));
-                        break;
-                    default: il.Offset += 4; break; // branch targets, int32, float32, strings, call-site signatures
-                }
-            }
-        }
+            if (opCode.OperandType is OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType)
+                AddToken(MetadataTokens.EntityHandle(BitConverter.ToInt32(il, operand)));
+        });
 
         private void AddToken(EntityHandle handle)
         {
@@ -169,7 +136,7 @@ internal static class ProtocolAssemblyScanner
                     var member = reader.GetMemberReference((MemberReferenceHandle)handle);
                     AddTypeHandle(member.Parent);
                     if (member.Parent.Kind == HandleKind.TypeReference)
-                        Members.Add($"{TypeName(reader, (TypeReferenceHandle)member.Parent)}.{reader.GetString(member.Name)}");
+                        Members.Add($"{IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)member.Parent)}.{reader.GetString(member.Name)}");
                     else if (member.Parent.Kind == HandleKind.TypeSpecification)
                         Members.Add($"{GenericTypeName((TypeSpecificationHandle)member.Parent)}.{reader.GetString(member.Name)}");
                     if (member.GetKind() == MemberReferenceKind.Method) member.DecodeMethodSignature(this, null);
@@ -191,12 +158,12 @@ internal static class ProtocolAssemblyScanner
             if (blob.ReadSignatureTypeCode() != SignatureTypeCode.GenericTypeInstance) return "";
             blob.ReadByte(); // class or value type
             var open = blob.ReadTypeHandle();
-            return open.Kind == HandleKind.TypeReference ? TypeName(reader, (TypeReferenceHandle)open) : "";
+            return open.Kind == HandleKind.TypeReference ? IlMetadata.TypeReferenceName(reader, (TypeReferenceHandle)open) : "";
         }
 
         public string GetTypeFromReference(MetadataReader metadata, TypeReferenceHandle handle, byte rawTypeKind)
         {
-            var name = TypeName(metadata, handle);
+            var name = IlMetadata.TypeReferenceName(metadata, handle);
             Types.Add(name);
             return name;
         }
