@@ -6,12 +6,12 @@ namespace Hyper.Conformance.Http2.Hpack;
 
 /// <summary>
 /// The hpack-test-case corpus of the HTTP/2 Japan Community (github.com/http2jp/hpack-test-case, MIT), read straight
-/// from its <c>.tar.gz</c> into memory, never unpacked into the tree. It lives outside the repository, in
-/// <c>../shared/vectors/</c> next to the repository root (the folder that holds <c>Hyper.sln</c>).
+/// from its <c>.tar.gz</c> into memory, never unpacked into the tree. The archive is kept in the repository, in
+/// <c>tests/vectors/</c> (with its licence).
 /// </summary>
 public sealed class HpackTestCaseCorpus
 {
-    /// <summary>The archive's file name in the shared vectors folder.</summary>
+    /// <summary>The archive's file name in <c>tests/vectors/</c>.</summary>
     public const string ArchiveName = "hpack-test-case.tar.gz";
 
     private HpackTestCaseCorpus(IReadOnlyDictionary<string, HpackStory> stories)
@@ -24,7 +24,7 @@ public sealed class HpackTestCaseCorpus
 
     /// <summary>
     /// Finds the archive from <paramref name="startDirectory"/> (default: the running assembly's folder) by walking up
-    /// to the folder holding <c>Hyper.sln</c>, then <c>../shared/vectors/</c>. Throws with the paths tried when it is missing.
+    /// to the folder holding <c>Hyper.sln</c>, then <c>tests/vectors/</c> below it. Throws with the path tried when it is missing.
     /// </summary>
     public static string LocateArchive(string? startDirectory = null)
     {
@@ -33,15 +33,15 @@ public sealed class HpackTestCaseCorpus
         {
             if (!File.Exists(Path.Combine(directory.FullName, "Hyper.sln"))) continue;
 
-            var archive = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "vectors", ArchiveName));
+            var archive = Path.Combine(directory.FullName, "tests", "vectors", ArchiveName);
             if (File.Exists(archive)) return archive;
 
             throw new FileNotFoundException(
-                $"The HPACK corpus is missing: expected {archive} (../shared/vectors/ next to the repository root {directory.FullName}).",
+                $"The HPACK corpus is missing: expected {archive} (tests/vectors/ in the repository root {directory.FullName}).",
                 archive);
         }
 
-        throw new FileNotFoundException($"No Hyper.sln above {start}, so the HPACK corpus ../shared/vectors/{ArchiveName} cannot be found.");
+        throw new FileNotFoundException($"No Hyper.sln above {start}, so the HPACK corpus tests/vectors/{ArchiveName} cannot be found.");
     }
 
     /// <summary>Reads every <c>*.json</c> story in the archive.</summary>

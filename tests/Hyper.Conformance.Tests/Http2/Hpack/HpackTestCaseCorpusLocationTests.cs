@@ -17,7 +17,7 @@ public sealed class HpackTestCaseCorpusLocationTests
             var act = () => HpackTestCaseCorpus.LocateArchive(start);
 
             act.Should().Throw<FileNotFoundException>()
-                .Which.FileName.Should().Be(Path.Combine(root.FullName, "shared", "vectors", HpackTestCaseCorpus.ArchiveName));
+                .Which.FileName.Should().Be(Path.Combine(repo.FullName, "tests", "vectors", HpackTestCaseCorpus.ArchiveName));
         }
         finally
         {
@@ -26,7 +26,7 @@ public sealed class HpackTestCaseCorpusLocationTests
     }
 
     [Fact]
-    public void LocateArchive_FromTheTestBinaries_FindsTheSharedCorpus()
+    public void LocateArchive_FromTheTestBinaries_FindsTheCorpusInTheRepository()
     {
         File.Exists(HpackTestCaseCorpus.LocateArchive()).Should().BeTrue();
     }

@@ -3,7 +3,7 @@ using Hyper.Conformance.Http2.Hpack;
 namespace Hyper.Conformance.Tests.Http2.Hpack;
 
 /// <summary>
-/// The hpack-test-case corpus (../shared/vectors/hpack-test-case.tar.gz): every encoder's stories decoded, every
+/// The hpack-test-case corpus (tests/vectors/hpack-test-case.tar.gz): every encoder's stories decoded, every
 /// raw-data story round-tripped. One theory case per story file so a failure names it. A missing corpus fails.
 /// </summary>
 public sealed class HpackTestCaseCorpusTests
