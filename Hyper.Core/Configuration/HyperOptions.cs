@@ -25,6 +25,9 @@ public sealed record HyperOptions
     [OptionKey("loops", Flag = "loops", Help = "Event loops of the single-thread-loop backend; 0 = one per core")]
     public int Loops { get; init; }
 
+    [OptionKey("max_connections", Help = "Connections open at once; one accepted beyond it is closed unserved; 0 = no limit")]
+    public int MaxConnections { get; init; }
+
     [OptionKey("keep_alive_timeout", Flag = "keep-alive", Help = "Seconds an idle keep-alive connection is kept open")]
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -100,6 +103,7 @@ public sealed record HyperOptions
         if (Bind.Count == 0) throw new OptionsValidationException("bind", "at least one bind is required");
         Positive("backlog", Backlog);
         Positive("keep_alive_max_requests", KeepAliveMaxRequests);
+        if (MaxConnections < 0) throw new OptionsValidationException("max_connections", $"must be 0 (no limit) or more, got {MaxConnections}");
         if (Loops < 0) throw new OptionsValidationException("loops", $"must be 0 (one per core) or more, got {Loops}");
         NonNegative("keep_alive_timeout", KeepAliveTimeout);
         NonNegative("graceful_timeout", GracefulTimeout);

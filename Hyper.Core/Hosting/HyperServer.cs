@@ -41,6 +41,8 @@ public sealed class HyperServer
     // Cancelled when StopAsync's own token fires: the host wants the drain over now.
     private readonly CancellationTokenSource _drainCut = new();
     private Task<int>? _running;
+    // Connections from accept until their task group has closed (TLS handshake and protocol sniff included), for max_connections.
+    private int _accepted;
     private int _startCalled;
 
     /// <exception cref="OptionsValidationException"><c>alpn_protocols</c> names an id no protocol registered.</exception>
@@ -263,9 +265,43 @@ public sealed class HyperServer
             // Each connection is a task group of its own (docs/architecture.md, Backends): what its requests start belongs to it.
             // The TLS handshake and the protocol choice run in it too, never in the accept loop.
             var connectionScope = scope.CreateChild();
+            if (!TryAdmit())
+            {
+                // docs/security.md SL-01: over max_connections the connection is closed unserved, but the loop goes on
+                // accepting, so the kernel backlog never fills and the server answers again as soon as one closes.
+                _logger.LogDebug("Closed the connection from {RemoteEndPoint} unserved: max_connections ({Max}) are open",
+                    transport.RemoteEndPoint, _options.MaxConnections);
+                connectionScope.Spawn(_ => CloseUnservedAsync(transport));
+                CallbackGuard.Forget(CloseWhenDoneAsync(connectionScope), "connection scope close");
+                continue;
+            }
             connectionScope.Spawn(token => ServeConnectionAsync(transport, secure, server, connectionScope, token, stopping));
-            CallbackGuard.Forget(CloseWhenDoneAsync(connectionScope), "connection scope close");
+            CallbackGuard.Forget(CloseAdmittedWhenDoneAsync(connectionScope), "connection scope close");
         }
+    }
+
+    /// <summary>Counts an accepted connection in; false (and not counted) when <c>max_connections</c> are already open.</summary>
+    private bool TryAdmit()
+    {
+        // Lock-free on the accept path: take a slot, give it back when that overshoots the cap.
+        var open = Interlocked.Increment(ref _accepted);
+        if (_options.MaxConnections == 0 || open <= _options.MaxConnections) return true;
+        Interlocked.Decrement(ref _accepted);
+        return false;
+    }
+
+    private async Task CloseAdmittedWhenDoneAsync(ITaskScope connectionScope)
+    {
+        try { await CloseWhenDoneAsync(connectionScope); }
+        finally { Interlocked.Decrement(ref _accepted); }
+    }
+
+    private static async Task CloseUnservedAsync(ITransportConnection transport)
+    {
+        // As the pipeline closes a connection it will not serve: both pipes completed, so the transport sends FIN and ends.
+        await transport.Transport.Input.CompleteAsync();
+        await transport.Transport.Output.CompleteAsync();
+        await transport.DisposeAsync();
     }
 
     private async Task ServeConnectionAsync(ITransportConnection transport, bool secure, ServerContext server, ITaskScope connectionScope,

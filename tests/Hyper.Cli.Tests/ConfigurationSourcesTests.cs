@@ -121,6 +121,14 @@ public class ConfigurationSourcesTests
     }
 
     [Fact]
+    public void Environment_MaxConnections_SetsKey()
+    {
+        var environment = new Dictionary<string, string?> { ["HYPER_MAX_CONNECTIONS"] = "250" };
+
+        Bind(new ConfigurationSources().AddEnvironment(environment)).MaxConnections.Should().Be(250);
+    }
+
+    [Fact]
     public void Environment_ListVariable_IsCommaSeparated()
     {
         var environment = new Dictionary<string, string?> { ["HYPER_BIND"] = "127.0.0.1:8001, [::1]:8001" };

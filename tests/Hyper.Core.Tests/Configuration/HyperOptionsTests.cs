@@ -17,6 +17,7 @@ public sealed class HyperOptionsTests
         options.Http11.MaxBodySize.Should().Be(30_000_000);
         options.RequestHeadersTimeout.Should().Be(TimeSpan.FromSeconds(30));
         options.KeepAliveMaxRequests.Should().Be(1000);
+        options.MaxConnections.Should().Be(0, "max_connections is off by default, as Kestrel's MaxConcurrentConnections");
     }
 
     public static TheoryData<string, Func<HyperOptions, HyperOptions>> WrongValues() => new()
@@ -29,6 +30,7 @@ public sealed class HyperOptionsTests
         { "max_body_size", o => o with { Http11 = o.Http11 with { MaxBodySize = -1 } } },
         { "max_header_count", o => o with { Http11 = o.Http11 with { MaxHeaderCount = 0 } } },
         { "min_request_body_rate", o => o with { MinRequestBodyRate = -5 } },
+        { "max_connections", o => o with { MaxConnections = -1 } },
     };
 
     [Theory, MemberData(nameof(WrongValues))]
