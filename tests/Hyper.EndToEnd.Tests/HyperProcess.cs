@@ -54,7 +54,6 @@ public sealed partial class HyperProcess : IDisposable
         return hyper;
     }
 
-    public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public IReadOnlyList<string> StderrLines => [.. _stderr];
     public string Stderr => string.Join('\n', _stderr);
