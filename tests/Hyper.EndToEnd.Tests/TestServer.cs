@@ -20,8 +20,10 @@ public sealed class TestServer : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown;
     private readonly IServerBackend _backend;
 
-    private TestServer(HyperServer server, IServerBackend backend, Task<int> running, int port, RecordingAccessLog log, CancellationTokenSource shutdown)
+    private TestServer(HyperServer server, IServerBackend backend, Task<int> running, int port, RecordingAccessLog log, RecentLog serverLog,
+        CancellationTokenSource shutdown)
     {
+        ServerLog = serverLog;
         _shutdown = shutdown;
         Server = server;
         _backend = backend;
@@ -34,6 +36,9 @@ public sealed class TestServer : IAsyncDisposable
     public Task<int> Running { get; }
     public int Port { get; }
     public RecordingAccessLog AccessLog { get; }
+
+    /// <summary>The server's last log lines, for failure messages.</summary>
+    public RecentLog ServerLog { get; }
     public Uri BaseUri => new($"http://127.0.0.1:{Port}/");
 
     public static IServerBackend CreateBackend(string name) => name switch
@@ -55,11 +60,12 @@ public sealed class TestServer : IAsyncDisposable
         options = (configure?.Invoke(options) ?? options).Validate();
         var backend = CreateBackend(backendName);
         var log = new RecordingAccessLog();
-        var server = new HyperServer(options, app, backend, new ProtocolRegistry([Http11Module.Registration(options), Hyper.Http2.Http2Module.Registration(options)]), log, TestLoggerFactory.Create(), tls?.Invoke(options));
+        var serverLog = new RecentLog();
+        var server = new HyperServer(options, app, backend, new ProtocolRegistry([Http11Module.Registration(options), Hyper.Http2.Http2Module.Registration(options)]), log, serverLog, tls?.Invoke(options));
         var shutdown = new CancellationTokenSource();
         var running = server.RunAsync(shutdown.Token);
         var started = await server.Started.WaitAsync(TimeSpan.FromSeconds(10));
-        return new TestServer(server, backend, running, ((IPEndPoint)started[0]).Port, log, shutdown);
+        return new TestServer(server, backend, running, ((IPEndPoint)started[0]).Port, log, serverLog, shutdown);
     }
 
     /// <summary>Starts graceful shutdown (like SIGTERM) without waiting for it.</summary>

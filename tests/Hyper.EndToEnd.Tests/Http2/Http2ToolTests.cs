@@ -66,7 +66,7 @@ public sealed class Http2ToolTests : IDisposable
         // connection ended early ("Some requests were not processed" on stderr), so the frames are the evidence.
         var frames = string.Join('\n', big.Stdout.Split('\n').Where(l => !l.Contains("recv DATA frame")).TakeLast(40));
         big.Stdout.Should().MatchRegex(@"\s200\s+3M\s+/big",
-            "nghttp received the whole 3 MiB body (stderr: {0}; last frames other than DATA:\n{1})", big.Stderr, frames);
+            "nghttp received the whole 3 MiB body (stderr: {0}; last frames other than DATA:\n{1}\nserver log:\n{2})", big.Stderr, frames, server.ServerLog);
     }
 
     [Theory]
