@@ -37,9 +37,18 @@ public sealed partial class Http2Connection
         }
     }
 
+    /// <summary>
+    /// How late a tick may come before the extra time is taken for the server's own starvation (a busy CPU, a paused
+    /// machine) rather than the client's slowness. Kestrel's rule for its rate timers: time between ticks beyond its
+    /// heartbeat interval is not counted against the minimum data rates.
+    /// </summary>
+    private static readonly long StarvationTolerance = TimeSpan.FromSeconds(1).Ticks;
+
     public void OnTimer(long now, IBufferWriter<byte> output)
     {
         if (_shouldClose) return;
+        var due = NextDeadline;
+        if (due != long.MaxValue && now - due > StarvationTolerance) ForgiveStalls(_lastEventAt + StarvationTolerance, now);
         _lastEventAt = now;
         var headersTimeout = _settings.RequestHeadersTimeout;
         if (headersTimeout > TimeSpan.Zero)
@@ -67,6 +76,23 @@ public sealed partial class Http2Connection
             // The peer keeps its window (nearly) shut while responses wait: whatever its WINDOW_UPDATEs say, the
             // data is not leaving at the minimum rate (H2-01 Data Dribble, H2-10 window-0 stall).
             ConnectionError(Http2ErrorCode.EnhanceYourCalm, "responses held by the flow-control window below the minimum rate", output);
+        }
+    }
+
+    /// <summary>
+    /// The tick came late: the server did not run, so the peer could not be served either. When the starvation began
+    /// is unknown; as with Kestrel's capped heartbeat, at most <see cref="StarvationTolerance"/> after the last time the
+    /// protocol ran is counted, and streams waiting on the window get the rest back. Under a load that makes every
+    /// tick late, each tick still counts that much, so a peer that keeps its window shut is closed all the same.
+    /// </summary>
+    private void ForgiveStalls(long starvedFrom, long now)
+    {
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.StallStartedAt == long.MaxValue) continue;
+            // Only the part of the starved interval that the stall overlaps.
+            var from = Math.Max(stream.StallStartedAt, starvedFrom);
+            if (from < now) stream.StallStartedAt += now - from;
         }
     }
 
