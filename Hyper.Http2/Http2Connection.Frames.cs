@@ -92,6 +92,7 @@ public sealed partial class Http2Connection
         var endStream = header.Has(Http2FrameFlags.EndStream);
         if (data.IsEmpty && !endStream) CountGlitch(now, "empty DATA frames"); // H2-08
         stream.ReceivedBodyBytes += data.Length;
+        stream.BodyClockBytes += header.Length; // padding is progress too: the client did send it
         // RFC 9113 §8.1.1: a body longer than its content-length is malformed.
         if (stream.ContentLength is { } declared && (stream.ReceivedBodyBytes > declared || endStream && stream.ReceivedBodyBytes != declared))
             throw new Http2StreamException(stream.Id, Http2ErrorCode.ProtocolError, "body length differs from content-length");

@@ -80,6 +80,7 @@ public sealed partial class Http2Connection
         if (!TryGetSendable(streamId, out var stream) || !stream.ExpectsContinue || stream.ContinueSent || stream.ResponseStarted) return;
         stream.ContinueSent = true;
         WriteHeaderBlock(stream, 100, [], endStream: false, contentLength: null, output);
+        UpdateBodyClocks(now); // the client may send its body now (SL-02)
     }
 
     public void AbortStream(long streamId, IBufferWriter<byte> output)
@@ -98,12 +99,14 @@ public sealed partial class Http2Connection
         return buffered > _limits.MaxStreamResponseBuffer ? buffered : 0;
     }
 
-    public void RequestBodyConsumed(long streamId, int bytes, IBufferWriter<byte> output)
+    public void RequestBodyConsumed(long streamId, int bytes, long now, IBufferWriter<byte> output)
     {
         if (bytes <= 0 || !TryFindStream(streamId, out var stream)) return;
         stream.Unconsumed -= bytes;
         ReturnToConnectionWindow(bytes, output);
         if (!stream.ReceivingClosed) ReturnToStreamWindow(stream, bytes, output);
+        // Reopened windows free the client to send again: its body clock runs from now (SL-02).
+        UpdateBodyClocks(now);
     }
 
     /// <summary>Reopens the connection window once half of it is used (fewer, larger WINDOW_UPDATEs).</summary>

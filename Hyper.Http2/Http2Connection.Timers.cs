@@ -33,7 +33,7 @@ public sealed partial class Http2Connection
             if (_shutdownPingAt != long.MaxValue)
                 deadline = Math.Min(deadline, MonotonicTime.After(_shutdownPingAt, _settings.ShutdownPingTimeout));
             if (_totalPending > 0 && _settings.MinResponseRate > 0) deadline = Math.Min(deadline, EarliestStallDeadline());
-            return deadline;
+            return Math.Min(deadline, EarliestBodyRateDeadline());
         }
     }
 
@@ -76,7 +76,9 @@ public sealed partial class Http2Connection
             // The peer keeps its window (nearly) shut while responses wait: whatever its WINDOW_UPDATEs say, the
             // data is not leaving at the minimum rate (H2-01 Data Dribble, H2-10 window-0 stall).
             ConnectionError(Http2ErrorCode.EnhanceYourCalm, "responses held by the flow-control window below the minimum rate", output);
+            return;
         }
+        RejectSlowBodies(now, output);
     }
 
     /// <summary>
@@ -89,10 +91,17 @@ public sealed partial class Http2Connection
     {
         foreach (var stream in _streams.Values)
         {
-            if (stream.StallStartedAt == long.MaxValue) continue;
-            // Only the part of the starved interval that the stall overlaps.
-            var from = Math.Max(stream.StallStartedAt, starvedFrom);
-            if (from < now) stream.StallStartedAt += now - from;
+            // Only the part of the starved interval that each clock overlaps.
+            if (stream.StallStartedAt != long.MaxValue)
+            {
+                var from = Math.Max(stream.StallStartedAt, starvedFrom);
+                if (from < now) stream.StallStartedAt += now - from;
+            }
+            if (stream.BodyClockSince != long.MaxValue)
+            {
+                var from = Math.Max(stream.BodyClockSince, starvedFrom);
+                if (from < now) stream.BodyClockSince += now - from;
+            }
         }
     }
 

@@ -116,6 +116,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
                 buffer = buffer.Slice(payload.End);
             }
             FlushPendingData(now, output);
+            UpdateBodyClocks(now);
         }
         catch (Http2ConnectionException ex)
         {
@@ -212,6 +213,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
         _totalPending -= stream.Pending.Length;
         stream.Pending.Clear();
         stream.StallStartedAt = long.MaxValue;
+        stream.BodyClockSince = long.MaxValue;
         stream.PendingTrailers = null;
         stream.EndAfterPending = false;
         if (!stream.HandlerRunning) Forget(stream);
@@ -279,6 +281,7 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
     {
         if (!TryFindStream(streamId, out var stream) || !stream.HandlerRunning) return;
         stream.HandlerRunning = false;
+        stream.BodyClockSince = long.MaxValue; // nobody waits for the rest of the body now
         _handlersRunning--;
         ReleaseSlot(stream);
         if (stream.State == Http2StreamState.Closed) Forget(stream);

@@ -27,6 +27,11 @@ public sealed record Http2ConnectionSettings
 
     public TimeSpan MinResponseRateGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Bytes per second a request body must arrive at while the client is free to send it (SL-02); 0 = off.</summary>
+    public double MinRequestBodyRate { get; init; } = 240;
+
+    public TimeSpan MinRequestBodyRateGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the graceful GOAWAY waits for a PING round trip before naming the last stream (RFC 9113 §6.8).</summary>
     public TimeSpan ShutdownPingTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -40,5 +45,7 @@ public sealed record Http2ConnectionSettings
         MaxRequests = options.KeepAliveMaxRequests,
         MinResponseRate = options.MinResponseRate,
         MinResponseRateGrace = options.MinResponseRateGrace,
+        MinRequestBodyRate = options.MinRequestBodyRate,
+        MinRequestBodyRateGrace = options.MinRequestBodyRateGrace,
     };
 }

@@ -55,6 +55,15 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     /// <summary>When response bytes started waiting on the peer's window (long.MaxValue: none waiting).</summary>
     public long StallStartedAt { get; set; } = long.MaxValue;
 
+    /// <summary>
+    /// The request-body rate clock (docs/security.md SL-02): running since this time while the client is free to send
+    /// its body (long.MaxValue: paused or not started). <see cref="BodyClockCounted"/> is the time counted in earlier
+    /// runs, <see cref="BodyClockBytes"/> the body bytes received so far.
+    /// </summary>
+    public long BodyClockSince { get; set; } = long.MaxValue;
+    public long BodyClockCounted { get; set; }
+    public long BodyClockBytes { get; set; }
+
     /// <summary>Bytes of this stream that left since <see cref="StallStartedAt"/>.</summary>
     public long StallSent { get; set; }
 

@@ -24,7 +24,7 @@ sealed partial class ConnectionDriver
                 break;
             case RequestBodyReceived body:
                 if (streams.TryGetValue(body.StreamId, out var target)) target.OnBody(body.Data);
-                else _multiplexed!.RequestBodyConsumed(body.StreamId, (int)body.Data.Length, _writer);
+                else _multiplexed!.RequestBodyConsumed(body.StreamId, (int)body.Data.Length, Now, _writer);
                 break;
             case RequestBodyEnded ended:
                 if (streams.TryGetValue(ended.StreamId, out target)) target.OnBodyEnded(ended.Trailers);

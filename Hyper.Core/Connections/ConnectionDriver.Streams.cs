@@ -122,7 +122,7 @@ internal sealed partial class ConnectionDriver : IStreamConnection
                 _protocol.RequestBodyWanted(streamId, now, _writer);
                 break;
             case StreamCommandKind.BodyConsumed:
-                _multiplexed?.RequestBodyConsumed(streamId, command.Bytes, _writer);
+                _multiplexed?.RequestBodyConsumed(streamId, command.Bytes, now, _writer);
                 break;
             case StreamCommandKind.Abort:
                 _protocol.AbortStream(streamId, _writer);

@@ -15,7 +15,7 @@ public interface IMultiplexedStreamProtocol : IStreamProtocol
     /// the peer's flow-control window by that much (RFC 9113 §6.9). Unread bytes hold the window shut, so a
     /// handler that does not read bounds what the peer can make the server buffer.
     /// </summary>
-    void RequestBodyConsumed(long streamId, int bytes, IBufferWriter<byte> output);
+    void RequestBodyConsumed(long streamId, int bytes, long now, IBufferWriter<byte> output);
 
     /// <summary>
     /// Response bytes accepted by <see cref="IStreamProtocol.SendBody"/> but still held behind the peer's window.

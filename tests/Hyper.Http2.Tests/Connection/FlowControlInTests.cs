@@ -20,9 +20,9 @@ public sealed class FlowControlInTests
         h.Data(1, 200, endStream: false);
         h.TakeFrames();
 
-        h.Do((c, o) => c.RequestBodyConsumed(1, 400, o));
+        h.Do((c, o) => c.RequestBodyConsumed(1, 400, h.Now, o));
         h.TakeFrames().Should().BeEmpty("400 is less than half of 1000");
-        h.Do((c, o) => c.RequestBodyConsumed(1, 200, o));
+        h.Do((c, o) => c.RequestBodyConsumed(1, 200, h.Now, o));
 
         var update = h.TakeFrames().Should().ContainSingle().Subject;
         update.Type.Should().Be(Http2FrameType.WindowUpdate);
@@ -39,7 +39,7 @@ public sealed class FlowControlInTests
         h.Data(1, 16_384, endStream: false);
         h.TakeFrames();
 
-        h.Do((c, o) => c.RequestBodyConsumed(1, 32_768, o));
+        h.Do((c, o) => c.RequestBodyConsumed(1, 32_768, h.Now, o));
 
         h.TakeFrames().Should().Contain(f => f.Type == Http2FrameType.WindowUpdate && f.StreamId == 0
             && BinaryPrimitives.ReadInt32BigEndian(f.Payload) == 32_768);

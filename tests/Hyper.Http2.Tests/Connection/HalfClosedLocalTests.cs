@@ -93,7 +93,7 @@ public sealed class HalfClosedLocalTests
         var h = AnsweredBeforeRequestEnds(handlerReturned);
 
         h.Send(Http2ClientCodec.Data(1, "rest of the body", endStream: true));
-        if (handlerReturned) h.Do((c, o) => c.RequestBodyConsumed(1, 16, o)); // as the driver discards bytes nobody reads
+        if (handlerReturned) h.Do((c, o) => c.RequestBodyConsumed(1, 16, h.Now, o)); // as the driver discards bytes nobody reads
 
         h.TakeFrames().OfType(Http2FrameType.RstStream).Should().BeEmpty();
         h.TakeEvents().OfType<StreamCompleted>().Should().BeEmpty("StreamCompleted was given once, when the response ended");
@@ -114,7 +114,7 @@ public sealed class HalfClosedLocalTests
         for (var i = 0; i < 2; i++)
         {
             h.Data(1, 16_384, endStream: false);
-            h.Do((c, o) => c.RequestBodyConsumed(1, 16_384, o));
+            h.Do((c, o) => c.RequestBodyConsumed(1, 16_384, h.Now, o));
         }
 
         var frames = h.TakeFrames();
