@@ -98,6 +98,8 @@ public sealed partial class QuicConnection
         }
 
         _lastActivity = now;
+        _ackElicitingSentSinceReceive = false;
+        if (space.Discarded) return; // the handshake completed in this packet and its space is gone (RFC 9001 §4.9.2)
         space.Received.Add(packetNumber, packetNumber + 1);
         space.Received.TrimTo(PacketNumberSpace.MaxAckRanges);
         var outOfOrder = packetNumber < space.LargestReceived;

@@ -141,7 +141,7 @@ public sealed partial class QuicConnection : IDisposable
             var deadline = IdleDeadline;
             foreach (var space in _spaces)
             {
-                if (space.AckPending) deadline = Math.Min(deadline, space.AckDeadline);
+                if (space.AckPending && !space.Discarded) deadline = Math.Min(deadline, space.AckDeadline);
             }
             deadline = Math.Min(deadline, LossDetectionDeadline(out _));
             return deadline;
