@@ -11,6 +11,7 @@ internal sealed class SendBuffer
     private byte[] _data = new byte[256];
     private long _baseOffset; // stream offset of _data[0]; everything below it is acknowledged
     private int _length;
+    private bool _abandoned;
 
     public RangeSet Pending { get; } = new();
 
@@ -61,6 +62,7 @@ internal sealed class SendBuffer
 
     public void OnAcknowledged(long offset, int length, bool fin)
     {
+        if (_abandoned) return;
         if (fin) FinAcknowledged = true;
         if (offset + length <= _baseOffset) return;
         _acknowledged.Add(offset, offset + length);
@@ -68,7 +70,7 @@ internal sealed class SendBuffer
         if (_acknowledged.Count > 0 && _acknowledged[0].Start <= _baseOffset)
         {
             var newBase = _acknowledged[0].End;
-            var drop = (int)(newBase - _baseOffset);
+            var drop = (int)Math.Min(newBase - _baseOffset, _length);
             if (drop > 0)
             {
                 _data.AsSpan(drop, _length - drop).CopyTo(_data);
@@ -81,6 +83,7 @@ internal sealed class SendBuffer
     /// <summary>The range's packet was declared lost: what of it is still unacknowledged goes back to pending.</summary>
     public void OnLost(long offset, int length, bool fin)
     {
+        if (_abandoned) return;
         var start = Math.Max(offset, _baseOffset);
         var end = offset + length;
         if (end > start)
@@ -95,6 +98,7 @@ internal sealed class SendBuffer
     /// <summary>RESET_STREAM: nothing more will be sent or retransmitted.</summary>
     public void Abandon()
     {
+        _abandoned = true;
         Pending.Clear();
         FinPending = false;
         _length = 0;

@@ -95,6 +95,14 @@ internal sealed class QuicTestNetwork : IDisposable
         return condition();
     }
 
+    /// <summary>Processes everything that happens in the next <paramref name="duration"/> microseconds.</summary>
+    public void Settle(long duration)
+    {
+        var end = Now + duration;
+        while (Step(end)) { }
+        Now = end;
+    }
+
     /// <summary>Advances to the next event and processes everything due then. False when nothing is scheduled.</summary>
     public bool Step(long limit = long.MaxValue)
     {
