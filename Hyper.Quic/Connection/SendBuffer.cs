@@ -10,6 +10,7 @@ internal sealed class SendBuffer
     private readonly RangeSet _acknowledged = new();
     private byte[] _data = new byte[256];
     private long _baseOffset; // stream offset of _data[0]; everything below it is acknowledged
+    private int _start; // index in _data of the byte at _baseOffset; compacted lazily so acks cost O(1) amortized
     private int _length;
     private bool _abandoned;
 
@@ -37,9 +38,14 @@ internal sealed class SendBuffer
     public void Write(ReadOnlySpan<byte> data, bool fin)
     {
         if (Finished) throw new InvalidOperationException("The stream's sending side is already finished.");
-        if (_length + data.Length > _data.Length)
-            Array.Resize(ref _data, Math.Max(_length + data.Length, _data.Length * 2));
-        data.CopyTo(_data.AsSpan(_length));
+        if (_start + _length + data.Length > _data.Length)
+        {
+            // Compact first; grow only when the live bytes themselves need the room.
+            _data.AsSpan(_start, _length).CopyTo(_data);
+            _start = 0;
+            if (_length + data.Length > _data.Length) Array.Resize(ref _data, Math.Max(_length + data.Length, _data.Length * 2));
+        }
+        data.CopyTo(_data.AsSpan(_start + _length));
         Pending.Add(WrittenEnd, WrittenEnd + data.Length);
         _length += data.Length;
         if (fin)
@@ -50,7 +56,7 @@ internal sealed class SendBuffer
     }
 
     /// <summary>The bytes [offset, offset + length), which must still be held.</summary>
-    public ReadOnlySpan<byte> Slice(long offset, int length) => _data.AsSpan((int)(offset - _baseOffset), length);
+    public ReadOnlySpan<byte> Slice(long offset, int length) => _data.AsSpan(_start + (int)(offset - _baseOffset), length);
 
     /// <summary>Marks [offset, offset + length) as sent, with the FIN if <paramref name="fin"/>.</summary>
     public void OnSent(long offset, int length, bool fin)
@@ -73,9 +79,9 @@ internal sealed class SendBuffer
             var drop = (int)Math.Min(newBase - _baseOffset, _length);
             if (drop > 0)
             {
-                _data.AsSpan(drop, _length - drop).CopyTo(_data);
+                _start += drop;
                 _length -= drop;
-                _baseOffset = newBase;
+                _baseOffset += drop;
             }
         }
     }
