@@ -47,7 +47,7 @@ public sealed class GtlsclientInteropTests(ITestOutputHelper output)
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
 
-        var connection = Serve(socket, options, process, TimeSpan.FromSeconds(20));
+        var connection = Serve(socket, options, process, TimeSpan.FromSeconds(20), body: []);
         process.WaitForExit(10_000).Should().BeTrue();
         var log = await stdout + await stderr;
         output.WriteLine(log.Length > 20_000 ? log[^20_000..] : log);
@@ -67,7 +67,61 @@ public sealed class GtlsclientInteropTests(ITestOutputHelper output)
         log.Should().NotMatchRegex("frm rx [^\n]*CONNECTION_CLOSE");
     }
 
-    private static QuicConnection? Serve(Socket socket, QuicConnectionOptions options, Process client, TimeSpan limit)
+    [Fact]
+    public async Task Gtlsclient_DownloadsOneMegabyteIntact_AtTenPercentLossBothWays()
+    {
+        File.Exists(Client).Should().BeTrue("the interop peer is Debian's ngtcp2-client package (apt-get install ngtcp2-client)");
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var directory = Directory.CreateTempSubdirectory("hyper-quic-interop-");
+        var body = new byte[1_000_000];
+        new Random(3).NextBytes(body);
+        try
+        {
+            // gtlsclient drops 10% of what it sends (-t) and of what it receives (-r).
+            using var process = Process.Start(new ProcessStartInfo(Client,
+                ["-q", "-t", "0.1", "-r", "0.1", "--exit-on-all-streams-close", "--timeout=20s", $"--download={directory.FullName}",
+                 "127.0.0.1", port, $"https://127.0.0.1:{port}/big.bin"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+
+            var connection = Serve(socket, QuicTestNetwork.DefaultOptions(), process, TimeSpan.FromSeconds(60), body);
+            process.WaitForExit(20_000).Should().BeTrue();
+            var log = await stdout + await stderr;
+            output.WriteLine(log.Length > 20_000 ? log[^20_000..] : log);
+            output.WriteLine($"server: {connection?.DatagramsSent} datagrams sent, {connection?.PacketsDeclaredLost} packets declared lost");
+
+            connection!.IsHandshakeComplete.Should().BeTrue();
+            var downloaded = Path.Combine(directory.FullName, "big.bin");
+            File.Exists(downloaded).Should().BeTrue();
+            (await File.ReadAllBytesAsync(downloaded)).Should().Equal(body);
+            connection.PacketsDeclaredLost.Should().BeGreaterThan(0);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>An HTTP/3 response: HEADERS (":status 200", QPACK static index 25), then one DATA frame with the body.</summary>
+    private static byte[] Response(byte[] body)
+    {
+        var response = new List<byte> { 0x01, 0x03, 0x00, 0x00, 0xd9 };
+        if (body.Length == 0) return [.. response];
+        response.Add(0x00);
+        var length = new byte[8];
+        Hyper.Quic.Packets.VariableLengthInteger.TryWrite(length, (ulong)body.Length, out var written);
+        response.AddRange(length[..written]);
+        response.AddRange(body);
+        return [.. response];
+    }
+
+    private static QuicConnection? Serve(Socket socket, QuicConnectionOptions options, Process client, TimeSpan limit, byte[] body)
     {
         var clock = Stopwatch.StartNew();
         long Now() => clock.Elapsed.Ticks / 10;
@@ -108,7 +162,7 @@ public sealed class GtlsclientInteropTests(ITestOutputHelper output)
                         connection.Read(available.StreamId, read, out var finished);
                         // A request stream is bidirectional and client-initiated; answer once its request is complete.
                         if (finished && (available.StreamId & 0x3) == 0 && responded.Add(available.StreamId))
-                            connection.Write(available.StreamId, [0x01, 0x03, 0x00, 0x00, 0xd9], fin: true);
+                            connection.Write(available.StreamId, Response(body), fin: true);
                         break;
                 }
             }
