@@ -62,6 +62,9 @@ internal sealed class PacketNumberSpace : IDisposable
 
     public SendBuffer Crypto { get; } = new();
 
+    /// <summary>Recently acknowledged packet numbers, for the persistent congestion check (RFC 9002 §7.6.2).</summary>
+    public RangeSet Acknowledged { get; } = new();
+
     public int AckElicitingInFlight { get; set; }
 
     public bool CanSend => SendProtection is not null && !Discarded;

@@ -10,7 +10,14 @@ public sealed partial class QuicConnection
     /// <summary>RFC 9002 §6.1.1: kPacketThreshold.</summary>
     private const int PacketThreshold = 3;
 
+    /// <summary>RFC 9002 §7.6.1: kPersistentCongestionThreshold.</summary>
+    private const int PersistentCongestionThreshold = 3;
+
     private readonly List<SentPacket> _ackedScratch = [];
+    private long _firstRttSampleTime = long.MaxValue;
+
+    /// <summary>How often persistent congestion collapsed the congestion window (RFC 9002 §7.6).</summary>
+    public int PersistentCongestionEvents { get; private set; }
 
     private long PeerMaxAckDelay => (long)(_peerParameters?.MaxAckDelay ?? 25) * 1000;
 
@@ -54,16 +61,19 @@ public sealed partial class QuicConnection
                 ackDelay = Math.Min((long)Math.Min(ack.AckDelay, (ulong)long.MaxValue >> 21) << exponent, PeerMaxAckDelay);
             }
             _rtt.AddSample(now - largest.TimeSent, ackDelay);
+            _firstRttSampleTime = Math.Min(_firstRttSampleTime, now);
         }
 
         foreach (var packet in _ackedScratch)
         {
+            space.Acknowledged.Add(packet.PacketNumber, packet.PacketNumber + 1);
             space.Sent.Remove(packet.PacketNumber);
             if (packet.AckEliciting) space.AckElicitingInFlight--;
             if (packet.InFlight) _congestion.OnPacketAcknowledged(packet.TimeSent, packet.Size, now);
             foreach (var frame in packet.Frames) OnFrameAcknowledged(space, frame);
         }
 
+        space.Acknowledged.TrimTo(64);
         DetectLostPackets(space, now);
         // RFC 9002 §6.2.1: an acknowledgement resets the PTO backoff.
         _ptoCount = 0;
@@ -126,6 +136,30 @@ public sealed partial class QuicConnection
             foreach (var frame in packet.Frames) OnFrameLost(space, frame);
         }
         if (bytes > 0) _congestion.OnPacketsLost(largestLostTime, bytes, now);
+        if (IsPersistentCongestion(space, lost))
+        {
+            PersistentCongestionEvents++;
+            _congestion.OnPersistentCongestion();
+        }
+    }
+
+    /// <summary>
+    /// RFC 9002 §7.6.2: two ack-eliciting packets, both sent after the first RTT sample, lost more than the persistent
+    /// congestion duration apart, with nothing sent between them acknowledged.
+    /// </summary>
+    private bool IsPersistentCongestion(PacketNumberSpace space, List<SentPacket> lost)
+    {
+        SentPacket? first = null, last = null;
+        foreach (var packet in lost)
+        {
+            if (!packet.AckEliciting || packet.TimeSent <= _firstRttSampleTime) continue;
+            first ??= packet;
+            last = packet;
+        }
+        if (first is null || last is null || ReferenceEquals(first, last)) return false;
+        var duration = (_rtt.SmoothedRtt + Math.Max(4 * _rtt.RttVariance, RttEstimator.Granularity) + PeerMaxAckDelay) * PersistentCongestionThreshold;
+        if (last.TimeSent - first.TimeSent <= duration) return false;
+        return !space.Acknowledged.Overlapping(first.PacketNumber + 1, last.PacketNumber).Any();
     }
 
     /// <summary>RFC 9000 §13.3: what a lost frame's information needs, rather than the frame itself, is sent again.</summary>

@@ -62,6 +62,44 @@ public sealed class QuicConnectionRecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BlackHoleLongerThanThePersistentCongestionDuration_CollapsesTheWindow_ThenTheTransferCompletes()
+    {
+        using var network = new QuicTestNetwork { OneWayDelay = 10_000 };
+        network.Start();
+        network.RunUntil(() => network.Client.HandshakeDoneReceived).Should().BeTrue();
+        network.Settle(200_000);
+        var data = Pattern(300_000);
+        var stream = network.Server!.OpenStream(bidirectional: false)!.Value;
+        network.Server.Write(stream, data, fin: true);
+        network.DrainServer();
+        network.Settle(30_000);
+
+        // Everything toward the client vanishes for 2 s: the data and the PTO probes in that time are lost.
+        var healAt = network.Now + 2_000_000;
+        network.DropToClient = (_, _) => network.Now < healAt;
+
+        network.RunUntil(() => network.Server.PersistentCongestionEvents > 0, 10_000_000).Should().BeTrue();
+        network.RunUntil(() => network.Client.Streams.TryGetValue(stream, out var s) && s.IsComplete, 30_000_000).Should().BeTrue();
+        network.Client.Streams[stream].Data.Should().Equal(data);
+    }
+
+    [Fact]
+    public void ScatteredLoss_IsNotPersistentCongestion()
+    {
+        using var network = new QuicTestNetwork { OneWayDelay = 10_000 };
+        network.DropToClient = (i, _) => i % 5 == 4;
+        network.Start();
+        network.RunUntil(() => network.Client.HandshakeDoneReceived).Should().BeTrue();
+        var stream = network.Server!.OpenStream(bidirectional: false)!.Value;
+        network.Server.Write(stream, Pattern(300_000), fin: true);
+        network.DrainServer();
+
+        network.RunUntil(() => network.Client.Streams.TryGetValue(stream, out var s) && s.IsComplete).Should().BeTrue();
+        network.Server.PacketsDeclaredLost.Should().BeGreaterThan(0);
+        network.Server.PersistentCongestionEvents.Should().Be(0);
+    }
+
+    [Fact]
     public void FirstServerFlightLost_IsResentOnProbeTimeout()
     {
         using var network = new QuicTestNetwork();
