@@ -8,7 +8,8 @@ namespace Hyper.Quic.Connection;
 
 public sealed partial class QuicConnection
 {
-    private byte[] _keyUpdateScratch = [];
+    private PacketAead? _previousReceiveAead;
+    private long _keyPhaseStartPacketNumber;
 
     /// <summary>
     /// Processes one received UDP datagram from <paramref name="remote"/> at <paramref name="now"/>. The datagram is
@@ -148,6 +149,11 @@ public sealed partial class QuicConnection
         {
             if (!protection.Aead.TryOpen(packetNumber, header, ciphertext, tag)) return false;
         }
+        else if (_previousReceiveAead is not null && packetNumber < _keyPhaseStartPacketNumber)
+        {
+            // RFC 9001 §6.5: a packet of the previous key phase, delayed past the update, opens with the old keys.
+            if (!_previousReceiveAead.TryOpen(packetNumber, header, ciphertext, tag)) return false;
+        }
         else
         {
             // RFC 9001 §6.3: a flipped key phase is a key update by the peer if the next keys open the packet. .NET
@@ -155,7 +161,7 @@ public sealed partial class QuicConnection
             _nextReceiveKeys ??= _receiveKeys!.NextGeneration();
             _nextReceiveAead ??= new PacketAead(_nextReceiveKeys.Suite, _nextReceiveKeys.Key, _nextReceiveKeys.Iv);
             if (!_nextReceiveAead.TryOpen(packetNumber, header, ciphertext, tag)) return false;
-            ApplyPeerKeyUpdate();
+            ApplyPeerKeyUpdate(packetNumber);
         }
 
         // RFC 9000 §17.2, §17.3.1: reserved bits must be zero in an authenticated packet.
@@ -166,12 +172,15 @@ public sealed partial class QuicConnection
         return true;
     }
 
-    private void ApplyPeerKeyUpdate()
+    private void ApplyPeerKeyUpdate(long firstPacketNumber)
     {
         // RFC 9001 §6.2: answer the peer's update by updating our sending keys too.
         var space = _spaces[2];
         var headerProtection = space.ReceiveProtection!.HeaderProtection;
-        space.ReceiveProtection.Aead.Dispose();
+        // The old receive keys stay for packets of the old phase that arrive late, until the next update.
+        _previousReceiveAead?.Dispose();
+        _previousReceiveAead = space.ReceiveProtection.Aead;
+        _keyPhaseStartPacketNumber = firstPacketNumber;
         space.ReceiveProtection = new PacketProtection(_nextReceiveAead!, headerProtection);
         _receiveKeys = _nextReceiveKeys;
         _nextReceiveAead = null;

@@ -174,6 +174,7 @@ public sealed partial class QuicConnection : IDisposable
     {
         foreach (var space in _spaces) space.Dispose();
         _nextReceiveAead?.Dispose();
+        _previousReceiveAead?.Dispose();
         _tls.Dispose();
     }
 

@@ -83,4 +83,22 @@ public sealed class QuicConnectionIdTests
         network.Client.Streams[0].Data.Should().Equal("new keys"u8.ToArray());
         network.Server!.KeyUpdates.Should().Be(1);
     }
+
+    [Fact]
+    public void PacketOfTheOldKeyPhase_ArrivingAfterTheUpdate_IsStillProcessed()
+    {
+        using var network = Established();
+        // A STREAM frame (stream 8, "late", FIN) sealed with the current keys but delivered only after the update.
+        var late = network.Client.BuildRawOneRtt([0x09, 0x08, .. "late"u8]);
+
+        network.Client.InitiateKeyUpdate();
+        network.Client.SendStream(0, "new keys"u8, fin: true);
+        network.FlushClient();
+        network.RunUntil(() => network.Client.Streams.TryGetValue(0, out var s) && s.IsComplete).Should().BeTrue();
+        network.InjectToServer(late);
+
+        network.RunUntil(() => network.Client.Streams.TryGetValue(8, out var s) && s.IsComplete).Should().BeTrue();
+        network.Client.Streams[8].Data.Should().Equal("late"u8.ToArray());
+        network.Server!.KeyUpdates.Should().Be(1);
+    }
 }
