@@ -104,6 +104,43 @@ public sealed class QuicConnectionHandshakeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Handshake_ClientHelloSpanningTwoPackets_FirstOneLost_CompletesAfterRetransmission()
+    {
+        // A 1216-byte share for a group the server does not implement (like Chromium's X25519MLKEM768) makes the
+        // ClientHello span two Initial packets; the first is lost, so the server sees the second half first.
+        var client = new TestQuicClient(parameters => new TestTlsClient
+        {
+            TransportParameters = parameters,
+            ForeignKeyShares = [(0x11ec, new byte[1216])],
+            SupportedGroups = [(NamedGroup)0x11ec, NamedGroup.X25519, NamedGroup.Secp256r1],
+        });
+        using var network = new QuicTestNetwork(client: client);
+        network.DropToServer = (i, _) => i == 0;
+        network.Start();
+
+        network.DatagramsToServer.Should().Be(2);
+        network.RunUntil(() => client.HandshakeDoneReceived).Should().BeTrue();
+        client.Tls.Group.Should().Be(NamedGroup.X25519);
+    }
+
+    [Fact]
+    public void Handshake_RsaCertificate_ServerFlightSpansDatagrams_AndSurvivesLosingOne()
+    {
+        var options = QuicTestNetwork.DefaultOptions();
+        options = new QuicConnectionOptions
+        {
+            Tls = HandshakeHarness.DefaultOptions(new ServerCertificate(TestCertificates.Rsa)),
+            StatelessResetKey = options.StatelessResetKey,
+        };
+        using var network = new QuicTestNetwork(options);
+        network.DropToClient = (i, _) => i == 1;
+        network.Start();
+
+        network.RunUntil(() => network.Client.HandshakeDoneReceived).Should().BeTrue();
+        network.Client.Tls.ServerCertificate!.Subject.Should().Be("CN=rsa.localhost");
+    }
+
+    [Fact]
     public void Handshake_InMemory_Measured()
     {
         // Warm up the JIT and the certificate's key, then measure the time and bytes of complete handshakes.
