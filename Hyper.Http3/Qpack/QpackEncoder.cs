@@ -98,6 +98,8 @@ public sealed class QpackEncoder
             else if (_decoderTailLength == _decoderTail.Length) throw DecoderStreamError("Decoder instruction integer exceeds 62 bits (RFC 9204 §4.1.1).");
         }
 
+        if (_decoderTailLength > 0) return; // still partial, and every octet went into it
+
         var at = 0;
         while (at < data.Length && TryParseDecoderInstruction(data, ref at))
         {
