@@ -556,13 +556,16 @@ public sealed class QpackDecoder
         }
     }
 
-    // The scratch buffer grows on demand, never past what a caller asked for within its budget.
+    // The scratch buffer grows on demand; callers ask only within their budget.
     private Span<byte> Scratch(int offset, int length)
     {
         var needed = offset + length;
         if (needed > _scratch.Length)
         {
-            var grown = new byte[Math.Max(needed, Math.Min(Math.Max(InitialScratchSize, _scratch.Length * 2), needed * 2))];
+            // Doubling, but never past the larger of the two budgets a caller can ask within (a section's decoded
+            // size, an entry's size), unless one request itself needs more (it cannot: callers cap by their budget).
+            var cap = Math.Max(_options.MaxFieldSectionSize, _options.MaxTableCapacity);
+            var grown = new byte[Math.Max(needed, Math.Min(Math.Max(InitialScratchSize, _scratch.Length * 2), cap))];
             _scratch.AsSpan(0, offset).CopyTo(grown);
             _scratch = grown;
         }
