@@ -133,6 +133,9 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
     {
         while (!IsOver)
         {
+            // The body's end (and, with no body, its announcement) is all the news left for this request; the
+            // application takes the body from the reader's pipe, not from here.
+            _news = false;
             bool more;
             try
             {
@@ -147,8 +150,6 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
                 if (!IsOver) MarkAborted();
                 return;
             }
-            // Input for this stream after its body's end cannot come; what the read brought is the next request's.
-            if (HasInput) return;
         }
     }
 

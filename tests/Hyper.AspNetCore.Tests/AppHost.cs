@@ -96,6 +96,16 @@ public sealed class AppHost : IAsyncDisposable
     }
 }
 
+public static class HttpClientRequests
+{
+    /// <summary>A request in the client's HTTP version: a hand-made HttpRequestMessage does not take DefaultRequestVersion.</summary>
+    public static HttpRequestMessage Request(this HttpClient client, HttpMethod method, string path) => new(method, path)
+    {
+        Version = client.DefaultRequestVersion,
+        VersionPolicy = client.DefaultVersionPolicy,
+    };
+}
+
 /// <summary>The servers every test runs on: Hyper on each backend, and Kestrel.</summary>
 public static class Servers
 {

@@ -122,13 +122,13 @@ public sealed class MinimalApiTests
             whole.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
             whole.Headers.ETag.Should().NotBeNull();
 
-            using var ranged = new HttpRequestMessage(HttpMethod.Get, "/site.txt");
+            using var ranged = client.Request(HttpMethod.Get, "/site.txt");
             ranged.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(7, 20);
             var part = await client.SendAsync(ranged);
             part.StatusCode.Should().Be(HttpStatusCode.PartialContent);
             (await part.Content.ReadAsStringAsync()).Should().Be(text[7..21]);
 
-            using var conditional = new HttpRequestMessage(HttpMethod.Get, "/site.txt");
+            using var conditional = client.Request(HttpMethod.Get, "/site.txt");
             conditional.Headers.IfNoneMatch.Add(whole.Headers.ETag!);
             (await client.SendAsync(conditional)).StatusCode.Should().Be(HttpStatusCode.NotModified);
         }
@@ -151,7 +151,7 @@ public sealed class MinimalApiTests
             },
             builder => builder.Services.AddResponseCompression(o => o.Providers.Add<GzipCompressionProvider>()));
         using var client = host.CreateClient(version);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/big");
+        using var request = client.Request(HttpMethod.Get, "/big");
         request.Headers.AcceptEncoding.ParseAdd("gzip");
 
         var response = await client.SendAsync(request);
