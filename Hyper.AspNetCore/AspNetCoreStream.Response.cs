@@ -223,7 +223,12 @@ internal sealed partial class AspNetCoreStream : IHttpResponseFeature, IHttpResp
     /// </summary>
     internal async Task<Exception?> FinishAsync(Exception? failure)
     {
-        if (failure is not null && !(_aborted && failure is OperationCanceledException or IOException))
+        // A request the server refuses while the application reads it (a body over the limit) is the client's error,
+        // answered with its status as Kestrel does, and logged as such.
+        var badRequest = failure as BadHttpRequestException;
+        if (badRequest is not null)
+            _factory.Logger.LogInformation("Bad request {Method} {Path}: {Status} {Reason}", _method, _path, badRequest.StatusCode, badRequest.Message);
+        else if (failure is not null && !(_aborted && failure is OperationCanceledException or IOException))
             _factory.Logger.LogError(failure, "Unhandled exception in the ASP.NET Core application for {Method} {Path}", _method, _path);
         try
         {
@@ -233,7 +238,7 @@ internal sealed partial class AspNetCoreStream : IHttpResponseFeature, IHttpResp
                 {
                     _responseHeaders.Clear();
                     _responseHeaders.ContentLength = 0;
-                    _statusCode = StatusCodes.Status500InternalServerError;
+                    _statusCode = badRequest?.StatusCode ?? StatusCodes.Status500InternalServerError;
                     _responseState = ResponseState.Ended;
                     await SubmitAsync(StreamCommand.CompleteResponse(_statusCode, ResponseFields(), ReadOnlyMemory<byte>.Empty));
                 }
