@@ -1,17 +1,5 @@
-using Autofac;
-using Hyper.Backends.SingleThreadLoop;
-using Hyper.Backends.Structured;
-using Hyper.Backends.ThreadPool;
-using Hyper.Core.Application;
-using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
-using Hyper.Core.Logging;
-using Hyper.Core.Protocols;
-using Hyper.Core.Transport;
-using Hyper.Http11;
-using Hyper.Http2;
-using Hyper.Transport.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,7 +19,7 @@ public sealed class HyperAspNetCoreServer : IServer
     private readonly HyperServerOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ServerAddressesFeature _addresses = new();
-    private IContainer? _container;
+    private ServerComposition? _composition;
     private HyperServer? _server;
 
     public HyperAspNetCoreServer(IOptions<HyperServerOptions> options, ILoggerFactory loggerFactory)
@@ -51,32 +39,10 @@ public sealed class HyperAspNetCoreServer : IServer
         if (_server is not null) throw new InvalidOperationException("The server has already been started.");
         var options = ResolveOptions();
         EffectiveOptions = options;
-        var logger = _loggerFactory.CreateLogger("hyper.error");
-        CallbackGuard.UseLogger(logger);
-
-        var builder = new ContainerBuilder();
-        builder.RegisterInstance(options);
-        builder.RegisterInstance(LifespanOnlyApplication.Instance);
-        builder.RegisterInstance(_loggerFactory).ExternallyOwned();
-        builder.RegisterInstance(AccessLog.FromOptions(options, TimeProvider.System));
-        builder.RegisterModule<ThreadPoolBackendModule>();
-        builder.RegisterModule<StructuredBackendModule>();
-        builder.RegisterModule<SingleThreadLoopBackendModule>();
-        builder.RegisterModule<Http11Module>();
-        builder.RegisterModule<Http2Module>();
-        builder.RegisterModule<TlsModule>();
-        builder.Register(c => new ProtocolRegistry(c.Resolve<IEnumerable<ProtocolRegistration>>())).AsSelf().SingleInstance();
-        _container = builder.Build();
-        if (!_container.IsRegisteredWithKey<IServerBackend>(options.WorkerClass))
-            throw new Hyper.Core.Configuration.OptionsValidationException("worker_class", $"unknown backend '{options.WorkerClass}'");
-
         var streams = new AspNetCoreStreamFactory(new HostedApplication<TContext>(application), _options.MaxRequestBodySize,
             _loggerFactory.CreateLogger("Hyper.AspNetCore"));
-        _server = new HyperServer(options, LifespanOnlyApplication.Instance, _container.ResolveKeyed<IServerBackend>(options.WorkerClass),
-            _container.Resolve<ProtocolRegistry>(), _container.Resolve<IAccessLog>(), _loggerFactory, _container.Resolve<ITlsHandshaker>())
-        {
-            StreamHandlers = [streams],
-        };
+        _composition = new ServerComposition(options, LifespanOnlyApplication.Instance, _loggerFactory, [streams]);
+        _server = _composition.Server;
         await _server.StartAsync(cancellationToken);
 
         _addresses.Addresses.Clear();
@@ -104,8 +70,8 @@ public sealed class HyperAspNetCoreServer : IServer
 
     public void Dispose()
     {
-        // StopAsync has drained the server; the backend and the TLS handshaker are the container's.
-        _container?.Dispose();
+        // StopAsync has drained the server; the backend and the TLS handshaker are the composition's.
+        _composition?.Dispose();
     }
 
     private sealed class ServerAddressesFeature : IServerAddressesFeature

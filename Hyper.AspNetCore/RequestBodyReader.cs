@@ -19,7 +19,8 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
         pauseWriterThreshold: 0, resumeWriterThreshold: 0,
         readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
-    private readonly Pipe _pipe = new(InnerPipe);
+    // Made when the first body bytes arrive: a request without a body (most of them) never needs one.
+    private Pipe? _pipe;
     // Append (the connection) against Release (the request's end): the inner pipe's writer must not be used after it completed.
     private readonly Lock _sync = new();
     private long _received;
@@ -57,7 +58,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
                 _tooLarge = true;
                 return;
             }
-            var writer = _pipe.Writer;
+            var writer = (_pipe ??= new Pipe(InnerPipe)).Writer;
             foreach (var segment in data) writer.Write(segment.Span);
             // Unbounded pipe: the flush completes at once, and it has no reader waiting on it (reads look at _received
             // first), so no application code runs here.
@@ -73,7 +74,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
         lock (_sync)
         {
             if (_released || _ended) return;
-            _pipe.Writer.Complete();
+            _pipe?.Writer.Complete();
             _ended = true;
         }
     }
@@ -102,10 +103,14 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
             if (Volatile.Read(ref _received) > _examined || _ended)
             {
                 stream.InputTaken();
-                var result = await _pipe.Reader.ReadAsync(cancellationToken);
+                // No pipe: the body ended before any byte came.
+                var result = _pipe is { } pipe ? await pipe.Reader.ReadAsync(cancellationToken) : EmptyEnd;
                 return Remember(result);
             }
             if (_aborted) throw AspNetCoreStream.ClientGone();
+            // The response is complete: the connection reads nothing more for this stream (the protocol discards or
+            // refuses the rest of the body), so the body ends here rather than wait for bytes that will not be handed over.
+            if (stream.IsOver) return Remember(EmptyEnd);
             if (!_wanted)
             {
                 _wanted = true;
@@ -118,7 +123,13 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
 
     public override bool TryRead(out ReadResult result)
     {
-        if (!_tooLarge && (Volatile.Read(ref _received) > _examined || _ended) && _pipe.Reader.TryRead(out var read))
+        if (_ended && _pipe is null)
+        {
+            stream.InputTaken();
+            result = Remember(EmptyEnd);
+            return true;
+        }
+        if (!_tooLarge && (Volatile.Read(ref _received) > _examined || _ended) && _pipe is not null && _pipe.Reader.TryRead(out var read))
         {
             stream.InputTaken();
             result = Remember(read);
@@ -143,7 +154,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
     {
         var consumedBytes = _lastBuffer.Slice(_lastBuffer.Start, consumed).Length;
         var examinedBytes = _lastBuffer.Slice(_lastBuffer.Start, examined).Length;
-        _pipe.Reader.AdvanceTo(consumed, examined);
+        _pipe?.Reader.AdvanceTo(consumed, examined);
         _consumed += consumedBytes;
         _examined = Math.Max(_examined, _bufferOffset + examinedBytes);
         // The pipe may have recycled the consumed segments: positions in the old buffer are no longer usable.
@@ -160,7 +171,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
     {
         if (_readerCompleted) return;
         _readerCompleted = true;
-        lock (_sync) _pipe.Reader.Complete();
+        lock (_sync) _pipe?.Reader.Complete();
     }
 
     /// <summary>The request is over: the inner pipe's buffers go back to their pool.</summary>
@@ -170,14 +181,16 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
         {
             if (_released) return;
             _released = true;
-            _pipe.Writer.Complete();
+            _pipe?.Writer.Complete();
             if (!_readerCompleted)
             {
                 _readerCompleted = true;
-                _pipe.Reader.Complete();
+                _pipe?.Reader.Complete();
             }
         }
     }
+
+    private static readonly ReadResult EmptyEnd = new(ReadOnlySequence<byte>.Empty, isCanceled: false, isCompleted: true);
 
     private static BadHttpRequestException TooLarge() =>
         new("Request body too large.", StatusCodes.Status413PayloadTooLarge);
