@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Hyper.Core.Concurrency;
 using Hyper.Core.Streams;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,10 +29,10 @@ internal sealed partial class AspNetCoreStream :
         set => _connectionId = value;
     }
 
-    IPAddress? IHttpConnectionFeature.RemoteIpAddress { get => _remote?.Address; set => _remote = value is null ? null : new IPEndPoint(value, _remote?.Port ?? 0); }
-    int IHttpConnectionFeature.RemotePort { get => _remote?.Port ?? 0; set => _remote = new IPEndPoint(_remote?.Address ?? IPAddress.None, value); }
-    IPAddress? IHttpConnectionFeature.LocalIpAddress { get => _local?.Address; set => _local = value is null ? null : new IPEndPoint(value, _local?.Port ?? 0); }
-    int IHttpConnectionFeature.LocalPort { get => _local?.Port ?? 0; set => _local = new IPEndPoint(_local?.Address ?? IPAddress.None, value); }
+    IPAddress? IHttpConnectionFeature.RemoteIpAddress { get => RemoteEndPoint?.Address; set => RemoteEndPoint = value is null ? null : new IPEndPoint(value, RemoteEndPoint?.Port ?? 0); }
+    int IHttpConnectionFeature.RemotePort { get => RemoteEndPoint?.Port ?? 0; set => RemoteEndPoint = new IPEndPoint(RemoteEndPoint?.Address ?? IPAddress.None, value); }
+    IPAddress? IHttpConnectionFeature.LocalIpAddress { get => LocalEndPoint?.Address; set => LocalEndPoint = value is null ? null : new IPEndPoint(value, LocalEndPoint?.Port ?? 0); }
+    int IHttpConnectionFeature.LocalPort { get => LocalEndPoint?.Port ?? 0; set => LocalEndPoint = new IPEndPoint(LocalEndPoint?.Address ?? IPAddress.None, value); }
 
     private IPEndPoint? _remoteOverride;
     private bool _remoteSet;
@@ -39,7 +40,7 @@ internal sealed partial class AspNetCoreStream :
     private bool _localSet;
 
     // The peer's address as it is now (it can move on QUIC), unless the application set one (forwarded headers do).
-    private IPEndPoint? _remote
+    private IPEndPoint? RemoteEndPoint
     {
         get => _remoteSet ? _remoteOverride : _connection.Info.Remote as IPEndPoint;
         set
@@ -49,7 +50,7 @@ internal sealed partial class AspNetCoreStream :
         }
     }
 
-    private IPEndPoint? _local
+    private IPEndPoint? LocalEndPoint
     {
         get => _localSet ? _localOverride : _connection.Info.Local as IPEndPoint;
         set
@@ -83,7 +84,7 @@ internal sealed partial class AspNetCoreStream :
     void IHttpRequestLifetimeFeature.Abort()
     {
         if (IsOver) return;
-        CallbackGuardForget(AbortStreamAsync(), "request abort");
+        CallbackGuard.Forget(AbortStreamAsync(), "request abort");
     }
 
     private async Task AbortStreamAsync()
@@ -138,10 +139,8 @@ internal sealed partial class AspNetCoreStream :
     void IHttpResetFeature.Reset(int errorCode)
     {
         if (IsOver) return;
-        CallbackGuardForget(AbortStreamAsync(), "stream reset");
+        CallbackGuard.Forget(AbortStreamAsync(), "stream reset");
     }
 
     int IHttp2StreamIdFeature.StreamId => (int)Id;
-
-    private static void CallbackGuardForget(Task task, string what) => Hyper.Core.Concurrency.CallbackGuard.Forget(task, what);
 }

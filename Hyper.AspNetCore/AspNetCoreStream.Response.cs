@@ -121,6 +121,8 @@ internal sealed partial class AspNetCoreStream : IHttpResponseFeature, IHttpResp
         {
             await FireOnStartingAsync();
             var headers = ResponseFields();
+            // From here on, as on Kestrel, a change to the headers throws instead of being lost.
+            if (_responseHeaders is HeaderDictionary dictionary) dictionary.IsReadOnly = true;
             var whole = end && trailers is null || !headOnly && trailers is null && _responseTrailers is not { Count: > 0 }
                 && _responseHeaders.ContentLength is { } length && length == data.Length;
             if (whole)
