@@ -63,6 +63,13 @@ public sealed class HyperServer
             new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time));
     }
 
+    /// <summary>
+    /// Kinds of request stream asked before the built-in ones (docs/architecture.md, Adding a kind of stream): a host
+    /// that serves its own requests (the ASP.NET Core adapter) puts a factory here that serves every head, and the ASGI
+    /// application is then only run for lifespan. Set before <see cref="StartAsync"/>.
+    /// </summary>
+    public IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = [];
+
     /// <summary>Completes with the bound endpoints once the server listens (faults if it never does).</summary>
     public Task<IReadOnlyList<EndPoint>> Started => _started.Task;
 
@@ -157,6 +164,9 @@ public sealed class HyperServer
     private async Task<int> ServeAsync(CancellationToken stopping)
     {
         var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time);
+        // The host's own kinds come first; the built-in ones stay as ServerContext lists them, the catch-all last.
+        if (StreamHandlers.Count > 0)
+            server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time) { StreamHandlers = [.. StreamHandlers, .. server.StreamHandlers] };
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
         try
         {

@@ -8,12 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Hyper.Core.Hosting;
 
 /// <summary>What every connection of one server shares: options, the application, logs, the clock.</summary>
-internal sealed class ServerContext
+public sealed class ServerContext
 {
     private static readonly byte[] ServerName = "server"u8.ToArray();
     private static readonly byte[] ServerValue = "hyper"u8.ToArray();
 
-    public ServerContext(HyperOptions options, AsgiApplication app, ProtocolRegistry protocols, IAccessLog accessLog, ILogger logger, TimeProvider time)
+    internal ServerContext(HyperOptions options, AsgiApplication app, ProtocolRegistry protocols, IAccessLog accessLog, ILogger logger, TimeProvider time)
     {
         Protocols = protocols;
         Options = options;
@@ -33,10 +33,10 @@ internal sealed class ServerContext
     public IAccessLog AccessLog { get; }
     public ILogger Logger { get; }
     public TimeProvider Time { get; }
-    public DateHeaderCache DateHeader { get; }
+    internal DateHeaderCache DateHeader { get; }
 
     /// <summary>The <c>server_names</c> option as bytes, compared against Host / :authority.</summary>
-    public byte[][] ServerNames { get; }
+    internal byte[][] ServerNames { get; }
 
     /// <summary>The lifespan <c>state</c>, copied into each request's scope.</summary>
     public Dictionary<string, object?> LifespanState { get; } = new();

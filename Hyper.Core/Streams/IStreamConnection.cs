@@ -9,7 +9,7 @@ namespace Hyper.Core.Streams;
 /// connection, which owns the protocol and the output and applies them in order; it waits for request input and
 /// for room to write through this interface too.
 /// </summary>
-internal interface IStreamConnection
+public interface IStreamConnection
 {
     /// <summary>What every connection of the server shares: options, the application, logs, the clock.</summary>
     ServerContext Server { get; }

@@ -9,7 +9,7 @@ namespace Hyper.Core.Streams;
 /// request would be others. The news calls come from the connection's owner (one at a time, with the connection
 /// held) and must only record and wake: they never call back into the connection.
 /// </summary>
-internal interface IStreamHandler
+public interface IStreamHandler
 {
     /// <summary>The protocol's id for this stream (62-bit: QUIC's stream ids need them).</summary>
     long Id { get; }

@@ -7,7 +7,7 @@ namespace Hyper.Core.Streams;
 /// handler it gets, so a specific kind (a WebSocket handshake, say) is listed before the catch-all ASGI HTTP stream.
 /// A new kind of stream is a new factory in that list: no connection code changes.
 /// </summary>
-internal interface IStreamHandlerFactory
+public interface IStreamHandlerFactory
 {
     /// <summary>
     /// Returns a handler for the request <paramref name="head"/> on stream <paramref name="streamId"/>, or null when

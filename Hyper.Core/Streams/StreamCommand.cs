@@ -7,7 +7,7 @@ namespace Hyper.Core.Streams;
 /// One thing a stream asks its connection to do with the protocol. A value: submitting one allocates nothing.
 /// <see cref="Body"/> must stay valid until the submit completes (the connection may write it then).
 /// </summary>
-internal readonly record struct StreamCommand
+public readonly record struct StreamCommand
 {
     public StreamCommandKind Kind { get; private init; }
     public int Status { get; private init; }

@@ -1,7 +1,7 @@
 namespace Hyper.Core.Streams;
 
 /// <summary>What a <see cref="StreamCommand"/> asks the connection to do with the protocol.</summary>
-internal enum StreamCommandKind
+public enum StreamCommandKind
 {
     /// <summary>Send the response head, and the first body chunk when <see cref="StreamCommand.WithBody"/>.</summary>
     StartResponse,

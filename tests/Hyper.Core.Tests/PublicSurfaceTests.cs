@@ -60,6 +60,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Hosting.CoreModule",
         "Hyper.Core.Hosting.HyperServer",
         "Hyper.Core.Hosting.LifespanFailureException",
+        "Hyper.Core.Hosting.ServerContext",
         "Hyper.Core.Hosting.UnhandledExceptionLog",
         // Helpers every HTTP version shares (RFC 9110 field syntax, Huffman coding for HPACK and QPACK).
         "Hyper.Core.Http.FieldSyntax",
@@ -99,6 +100,13 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Protocols.StreamAborted",
         "Hyper.Core.Protocols.StreamCompleted",
         "Hyper.Core.Protocols.StreamWritable",
+        // The stream seam (docs/architecture.md, Adding a kind of stream): another assembly's stream kind (the ASP.NET
+        // Core adapter, issue #14) is a factory and a handler that talk to their connection through IStreamConnection.
+        "Hyper.Core.Streams.IStreamConnection",
+        "Hyper.Core.Streams.IStreamHandler",
+        "Hyper.Core.Streams.IStreamHandlerFactory",
+        "Hyper.Core.Streams.StreamCommand",
+        "Hyper.Core.Streams.StreamCommandKind",
         // The ASGI tls extension an application reads from its scope.
         "Hyper.Core.Streams.TlsScopeExtension",
         // Transport contracts the backends and the TLS transport implement.
