@@ -27,8 +27,10 @@ public sealed class QuicPacketHeaderTarget : IFuzzTarget
         {
             packets++;
             if (header.Packet.IsEmpty) throw new FuzzInvariantException("an empty packet was parsed");
-            if (header.DestinationConnectionId.Length > ConnectionId.MaxLength || header.SourceConnectionId.Length > ConnectionId.MaxLength)
-                throw new FuzzInvariantException("a connection ID is longer than 20 bytes (RFC 9000 §17.2)");
+            // RFC 9000 §17.2: 20 bytes at most in version 1; other versions (and Version Negotiation, RFC 8999 §6)
+            // may carry up to 255.
+            if (header.IsLongHeader && header.Version == QuicVersion.Version1 && (header.DestinationConnectionId.Length > ConnectionId.MaxLength || header.SourceConnectionId.Length > ConnectionId.MaxLength))
+                throw new FuzzInvariantException("a version 1 connection ID is longer than 20 bytes (RFC 9000 §17.2)");
             if (header.Type is not (PacketType.Retry or PacketType.VersionNegotiation) && (header.PacketNumberOffset <= 0 || header.PacketNumberOffset > header.Packet.Length))
                 throw new FuzzInvariantException($"packet number offset {header.PacketNumberOffset} outside a {header.Packet.Length}-byte packet");
             covered += header.Packet.Length;
