@@ -23,14 +23,21 @@ if (target is null)
 if (args.Length > 1)
 {
     var files = args.Skip(1).SelectMany<string, string>(a => Directory.Exists(a) ? Directory.GetFiles(a).Order(StringComparer.Ordinal) : [a]).ToArray();
-    // Twice: the first pass compiles, the second is the time that counts (the slowest input is printed last).
+    // A first pass compiles; then each input's time is the fastest of three runs, so a pause of a busy machine is
+    // not taken for a slow input (the slowest input is printed last).
     foreach (var file in files) target.Run(File.ReadAllBytes(file));
     var slowest = (File: "", Time: TimeSpan.Zero);
     foreach (var file in files)
     {
-        var watch = Stopwatch.StartNew();
-        target.Run(File.ReadAllBytes(file));
-        if (watch.Elapsed > slowest.Time) slowest = (file, watch.Elapsed);
+        var input = File.ReadAllBytes(file);
+        var fastest = TimeSpan.MaxValue;
+        for (var run = 0; run < 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            target.Run(input);
+            if (watch.Elapsed < fastest) fastest = watch.Elapsed;
+        }
+        if (fastest > slowest.Time) slowest = (file, fastest);
     }
     Console.WriteLine($"{files.Length} inputs ok; slowest {slowest.Time.TotalMilliseconds:F1} ms: {slowest.File}");
     return 0;
