@@ -200,4 +200,24 @@ write("quic-transport-parameters", "server", b"\x01" + bytes.fromhex(
 hello_rfc9001 = client_payload[4:4 + 4 + 0xed][4:]
 write("tls-client-hello", "rfc9001", hello_rfc9001)
 write("tls-client-hello", "rfc8448", csharp_hex("tests/Hyper.Quic.Tests/Tls/Rfc8448Tests.cs", "ClientHelloMessage")[4:])
+# --- configuration (config-toml, bind-address) ------------------------------------------------------------------
+config = {
+    "basic": 'bind = ["127.0.0.1:8000", "[::1]:8001"]\nworker_class = "thread-pool"\nkeep_alive_timeout = 5\n',
+    "limits": 'h11_max_request_line_size = 8192\nh11_max_header_size = 32768\nmax_body_size = 0\nh2_max_concurrent_streams = 100\nh2_glitch_rate = 33\n',
+    "tls": 'bind = "0.0.0.0:443"\ninsecure_bind = ["0.0.0.0:80"]\ncertfile = "cert.pem"\nkeyfile = "key.pem"\nverify_mode = "CERT_OPTIONAL"\ntls_min_version = "1.3"\nalpn_protocols = ["h2", "http/1.1"]\n',
+    "tables": '[[tls_certificates]]\ncertfile = "a.pem"\nkeyfile = "a.key"\nserver_names = ["a.example", "*.b.example"]\n',
+    "logging": 'accesslog = "-"\naccess_log_format = "%(h)s %(r)s %(s)s %(b)s %(D)s"\nloglevel = "debug"\nlog_json = true\ngraceful_timeout = 2.5\n',
+    "bad-values": 'keep_alive_timeout = -1\nworker_class = "threads"\nunknown_key = 1\n',
+    "websocket": 'websocket_max_message_size = 16777216\nwebsocket_ping_interval = 20\nwebsocket_allowed_origins = ["https://a.example"]\n',
+}
+for name, text in config.items():
+    write("config-toml", name, text.encode())
+
+binds = {
+    "v4": "127.0.0.1:8000", "host-only": "localhost", "v6": "[::1]:8443", "unix": "unix:/tmp/hyper.sock",
+    "fd": "fd://3", "any": "0.0.0.0:0", "bad-port": "127.0.0.1:70000", "v6-bare": "[fe80::1%eth0]",
+}
+for name, text in binds.items():
+    write("bind-address", name, text.encode())
+
 print("seeds written under", CORPUS)

@@ -16,6 +16,8 @@ public static class FuzzTargets
         new QuicFrameTarget(),
         new QuicTransportParametersTarget(),
         new TlsClientHelloTarget(),
+        new ConfigurationTarget(),
+        new BindAddressTarget(),
     ];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
