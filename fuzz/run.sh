@@ -32,7 +32,7 @@ dotnet publish "$here/Hyper.Fuzz/Hyper.Fuzz.csproj" -c Release -o "$bin" --nolog
 # Instrumented code runs only under AFL (it writes to AFL's coverage map), so replays use an uninstrumented copy.
 rm -rf "$out/plain"
 cp -r "$bin" "$out/plain"
-for dll in Hyper.Core Hyper.Http11 Hyper.Http2 Hyper.Quic; do
+for dll in Hyper.Core Hyper.Http11 Hyper.Http2 Hyper.Quic hyper; do
   (cd "$here" && dotnet sharpfuzz "$bin/$dll.dll" >/dev/null)
 done
 
