@@ -20,7 +20,10 @@ internal static class TomlConfigurationReader
             document = TomlSerializer.Deserialize<TomlTable>(text)
                 ?? throw new TomlException("the document is empty");
         }
-        catch (TomlException e)
+        // Tomlyn 2.10 can also throw ArgumentOutOfRangeException on malformed input (an invalid escape at the end of
+        // a string: it formats its error message from a non-character), found by fuzz target config-toml; the user
+        // gets the same clear error either way.
+        catch (Exception e) when (e is TomlException or ArgumentException)
         {
             throw new OptionsValidationException("config", $"'{path}': not valid TOML: {FirstLine(e.Message)}");
         }

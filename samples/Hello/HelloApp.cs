@@ -22,6 +22,9 @@ public static class HelloApp
     private const int DefaultSlowMilliseconds = 1000;
     private const int MaxSlowMilliseconds = 60_000;
     private const int MaxPreSizedEchoBytes = 1 << 20;
+    private const int DefaultBytes = 1 << 20;
+    private const int MaxBytes = 64 << 20;
+    private static readonly byte[] Filler = Enumerable.Repeat((byte)'x', 64 * 1024).ToArray();
 
     private static readonly HeaderField TextPlain = HeaderField.Of("content-type", "text/plain; charset=utf-8");
 
@@ -61,6 +64,7 @@ public static class HelloApp
             "/echo" => scope.Method == "POST" ? Echo(scope, receive, send) : Send(send, PostOnly),
             "/stream" => get ? Stream(send) : Send(send, GetOnly),
             "/slow" => get ? Slow(scope, send) : Send(send, GetOnly),
+            "/bytes" => get ? Bytes(scope, send) : Send(send, GetOnly),
             "/_bench/allocated" => get ? Allocated(send) : Send(send, GetOnly),
             "/_bench/gc" => get ? CollectGarbage(send) : Send(send, GetOnly),
             _ => Send(send, NotFound),
@@ -129,6 +133,22 @@ public static class HelloApp
         var body = Encoding.ASCII.GetBytes($"Waited {milliseconds} ms\n");
         await send(new HttpResponseStart(200, [TextPlain, ContentLength(body.Length)]));
         await send(new HttpResponseBody(body));
+    }
+
+    /// <summary>
+    /// Answers <c>n</c> bytes of 'x' (default 1 MiB, at most 64 MiB) in 64 KiB body messages: a response larger than
+    /// the socket buffers, so a client that reads slowly holds the server's writes (bench/slow-clients.sh, slow read).
+    /// </summary>
+    private static async ValueTask Bytes(HttpScope scope, AsgiSend send)
+    {
+        var total = Math.Clamp(QueryInt(scope.QueryString.Span, "n"u8) ?? DefaultBytes, 0, MaxBytes);
+        await send(new HttpResponseStart(200, [TextPlain, ContentLength(total)]));
+        for (var sent = 0; sent < total; sent += Filler.Length)
+        {
+            var size = Math.Min(Filler.Length, total - sent);
+            await send(new HttpResponseBody(Filler.AsMemory(0, size), MoreBody: sent + size < total));
+        }
+        if (total == 0) await send(HttpResponseBody.EmptyFinal);
     }
 
     /// <summary>
