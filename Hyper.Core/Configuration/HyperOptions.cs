@@ -25,6 +25,24 @@ public sealed record HyperOptions
     [OptionKey("loops", Flag = "loops", Help = "Event loops of the single-thread-loop backend; 0 = one per core")]
     public int Loops { get; init; }
 
+    [OptionKey("workers", Flag = "workers", Help = "Worker processes: 1 serves in this process; more start a supervisor that binds once and runs N workers on its sockets")]
+    public int Workers { get; init; } = 1;
+
+    [OptionKey("worker_healthcheck_timeout", Help = "Seconds a worker may stay silent on its heartbeat pipe before the supervisor kills and replaces it")]
+    public TimeSpan WorkerHealthcheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    [OptionKey("max_requests", Flag = "max-requests", Help = "Requests a worker serves before it is replaced gracefully (runs the supervisor); 0 = never")]
+    public int MaxRequests { get; init; }
+
+    [OptionKey("max_requests_jitter", Flag = "max-requests-jitter", Help = "Up to this many requests added at random to max_requests per worker, so workers do not retire together")]
+    public int MaxRequestsJitter { get; init; }
+
+    [OptionKey("pid_path", Flag = "pid", Help = "File the server writes its process id to (the supervisor's with workers); removed on exit")]
+    public string? PidPath { get; init; }
+
+    [OptionKey("lifespan", Flag = "lifespan", Help = "Lifespan protocol: auto (used if the app answers), on (required), off (never sent)")]
+    public string Lifespan { get; init; } = "auto";
+
     [OptionKey("max_connections", Help = "Connections open at once; one accepted beyond it is closed unserved; 0 = no limit")]
     public int MaxConnections { get; init; }
 
@@ -104,6 +122,14 @@ public sealed record HyperOptions
         Positive("backlog", Backlog);
         Positive("keep_alive_max_requests", KeepAliveMaxRequests);
         if (MaxConnections < 0) throw new OptionsValidationException("max_connections", $"must be 0 (no limit) or more, got {MaxConnections}");
+        Positive("workers", Workers);
+        if (WorkerHealthcheckTimeout <= TimeSpan.Zero)
+            throw new OptionsValidationException("worker_healthcheck_timeout", $"must be greater than 0, got {WorkerHealthcheckTimeout.TotalSeconds}");
+        if (MaxRequests < 0) throw new OptionsValidationException("max_requests", $"must be 0 (never) or more, got {MaxRequests}");
+        if (MaxRequestsJitter < 0) throw new OptionsValidationException("max_requests_jitter", $"must be 0 or more, got {MaxRequestsJitter}");
+        if (PidPath is { Length: 0 }) throw new OptionsValidationException("pid_path", "must be a file path");
+        if (Lifespan is not ("auto" or "on" or "off"))
+            throw new OptionsValidationException("lifespan", $"'{Lifespan}' is not one of auto, on, off");
         if (Loops < 0) throw new OptionsValidationException("loops", $"must be 0 (one per core) or more, got {Loops}");
         NonNegative("keep_alive_timeout", KeepAliveTimeout);
         NonNegative("graceful_timeout", GracefulTimeout);
