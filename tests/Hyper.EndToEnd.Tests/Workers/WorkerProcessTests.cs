@@ -11,7 +11,7 @@ namespace Hyper.EndToEnd.Tests.Workers;
 /// a startup failure stops everything with its exit code. Every process is killed by its PID when a test ends
 /// (<see cref="HyperProcess.Dispose"/> kills the supervisor's whole tree).
 /// </summary>
-public sealed partial class WorkerProcessTests
+public sealed partial class WorkerProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
@@ -54,12 +54,14 @@ public sealed partial class WorkerProcessTests
             HyperProcess.SendSignal("KILL", victim);
             killed.Add(victim);
             await hyper.WaitForStderrLinesAsync(l => StartedWorker().IsMatch(l), startedBefore + 1, TimeSpan.FromSeconds(10));
+            output.WriteLine($"kill {round}: replacement started after {clock.Elapsed.TotalMilliseconds:0} ms");
             clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1), "a dead worker is replaced within 1 s");
             await WaitForReadyWorkersAsync(hyper, 2 + round);
             await load.WaitForSuccessesAsync(50, BootTimeout);
         }
         await load.StopAsync();
 
+        output.WriteLine($"{load.Succeeded} succeeded, {load.Failures.Count} failed: {string.Join(" | ", load.Failures)}");
         load.Failures.Count.Should().BeLessThanOrEqualTo(kills * load.Concurrency,
             "only requests in flight on a killed worker may fail (at most {0} are in flight); failures: {1}",
             load.Concurrency, string.Join(" | ", load.Failures));
@@ -85,6 +87,7 @@ public sealed partial class WorkerProcessTests
         }
         await load.StopAsync();
 
+        output.WriteLine($"{load.Succeeded} succeeded, {load.Failures.Count} failed across {reloads} reloads");
         load.Failures.Should().BeEmpty("a rolling reload drains an old worker only once a new one serves");
         foreach (var pid in first) IsRunning(pid).Should().BeFalse("the old generation has been drained");
         (await WaitForReadyWorkersAsync(hyper, 2 + 2 * reloads)).Should().HaveCount(2 + 2 * reloads);
@@ -106,6 +109,7 @@ public sealed partial class WorkerProcessTests
         await load.WaitForSuccessesAsync(100, BootTimeout);
         await load.StopAsync();
 
+        output.WriteLine($"{load.Succeeded} succeeded, {load.Failures.Count} failed; {StartedWorkers(hyper)} workers started");
         load.Failures.Should().BeEmpty("a retiring worker serves until its replacement is ready, then drains");
         hyper.SendSigterm();
         (await hyper.WaitForExitAsync(ExitTimeout)).Should().Be(0, "stderr: {0}", hyper.Stderr);
