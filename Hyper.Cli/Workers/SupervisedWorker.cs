@@ -54,8 +54,11 @@ internal sealed class SupervisedWorker
     /// <summary>Killed because its heartbeat stopped: its exit is a death to replace, not a requested stop.</summary>
     public bool KilledByHealthcheck { get; set; }
 
-    /// <summary>Timestamp of the last line it wrote.</summary>
+    /// <summary>Timestamp of the last line it wrote (of its start until it writes one).</summary>
     public long LastHeard { get; set; }
+
+    /// <summary>It has written at least one line: the runtime is up and its heartbeat runs.</summary>
+    public bool HeardFrom { get; set; }
 
     /// <summary>
     /// Starts the worker: creates its heartbeat pipe, starts <paramref name="start"/> with the launch flag appended,

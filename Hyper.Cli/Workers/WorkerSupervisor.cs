@@ -177,6 +177,7 @@ internal sealed class WorkerSupervisor
     private void OnMessage(SupervisedWorker worker, string line)
     {
         worker.LastHeard = _time.GetTimestamp();
+        worker.HeardFrom = true;
         switch (line)
         {
             case WorkerMessage.Ready when worker.State == WorkerState.Booting:
@@ -247,9 +248,11 @@ internal sealed class WorkerSupervisor
         }
         foreach (var worker in _workers.Where(w => w.State != WorkerState.Stopping))
         {
-            if (_time.GetElapsedTime(worker.LastHeard, now) <= _options.WorkerHealthcheckTimeout) continue;
+            // Until its first line the runtime is still starting (seconds on a loaded machine): give it startup_timeout.
+            var limit = worker.HeardFrom ? _options.WorkerHealthcheckTimeout : TimeSpanMax(_options.WorkerHealthcheckTimeout, _options.StartupTimeout);
+            if (_time.GetElapsedTime(worker.LastHeard, now) <= limit) continue;
             _logger.LogError("Worker {Index} (pid {Pid}) sent no heartbeat for {Timeout} s; killing it",
-                worker.Index, worker.Pid, _options.WorkerHealthcheckTimeout.TotalSeconds);
+                worker.Index, worker.Pid, limit.TotalSeconds);
             worker.KilledByHealthcheck = true;
             worker.State = WorkerState.Stopping;
             worker.Signal(PosixInterop.SIGKILL);
@@ -330,6 +333,8 @@ internal sealed class WorkerSupervisor
     /// <summary>The exit codes a worker gives when it cannot start at all: retrying would fail the same way.</summary>
     private static bool IsStartupFailure(int exitCode) =>
         exitCode is HyperCommand.UsageErrorExitCode or HyperServer.LifespanFailedExitCode or HyperServer.BindFailedExitCode;
+
+    private static TimeSpan TimeSpanMax(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string DescribeExit(int exitCode) =>
         exitCode > 128 ? $"signal {exitCode - 128}" : $"exit code {exitCode}";

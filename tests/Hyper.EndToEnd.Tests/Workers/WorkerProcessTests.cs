@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace Hyper.EndToEnd.Tests.Workers;
 
@@ -179,6 +180,29 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
         hyper.SendSigterm();
         (await hyper.WaitForExitAsync(ExitTimeout)).Should().Be(0, "stderr: {0}", hyper.Stderr);
         File.Exists(pidFile).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task WorkerStopsBeating_KilledAfterHealthcheckTimeoutAndReplaced()
+    {
+        using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2",
+            "--set", "worker_healthcheck_timeout=2");
+        var port = await hyper.WaitForPortAsync();
+        var hung = (await WaitForReadyWorkersAsync(hyper, 2))[0];
+
+        // A stopped process writes nothing: as a worker whose threads are all stuck would.
+        var clock = Stopwatch.StartNew();
+        HyperProcess.SendSignal("STOP", hung);
+        await hyper.WaitForStderrLinesAsync(l => l.Contains($"(pid {hung}) sent no heartbeat", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(15));
+        output.WriteLine($"killed after {clock.Elapsed.TotalMilliseconds:0} ms");
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5), "the worker had worker_healthcheck_timeout to answer");
+        await WaitForReadyWorkersAsync(hyper, 3);
+        IsRunning(hung).Should().BeFalse();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        (await client.GetStringAsync($"http://127.0.0.1:{port}/")).Should().Be("Hello, World!");
+
+        hyper.SendSigterm();
+        (await hyper.WaitForExitAsync(ExitTimeout)).Should().Be(0, "stderr: {0}", hyper.Stderr);
     }
 
     [Fact]
