@@ -190,6 +190,9 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(options);
+        // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
+        if (options.ForwardedAllowIps.Count > 0)
+            app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));
         builder.RegisterInstance(app);
         // Owned by LoggingResources, which flushes them after the container has shut the server down.
         builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();

@@ -1,7 +1,7 @@
 namespace Hyper.Core.Hosting;
 
 /// <summary>The <c>lifespan</c> option (Uvicorn's three modes; Hypercorn always tries and cannot turn it off).</summary>
-public enum LifespanMode
+internal enum LifespanMode
 {
     /// <summary>Send <c>lifespan.startup</c>; an application that raises before answering is served without lifespan.</summary>
     Auto,

@@ -77,6 +77,8 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Logging.IAccessLog",
         // Middleware.
         "Hyper.Core.Middleware.HttpToHttpsRedirectMiddleware",
+        "Hyper.Core.Middleware.ProxyHeadersMiddleware",
+        "Hyper.Core.Middleware.TrustedProxies",
         // Protocol contracts the protocol assemblies implement, and the registry they register in.
         "Hyper.Core.Protocols.ConnectionInfo",
         "Hyper.Core.Protocols.IMultiplexedStreamProtocol",

@@ -63,10 +63,13 @@ public sealed partial class HyperProcess : IDisposable
     public string Stdout => string.Join('\n', _stdout);
 
     /// <summary>The port of the first "Running on http(s)://127.0.0.1:PORT" line.</summary>
-    public async Task<int> WaitForPortAsync()
+    public Task<int> WaitForPortAsync() => WaitForPortAsync(StartupTimeout);
+
+    /// <summary>As <see cref="WaitForPortAsync()"/>, with a bound for slower starts (a supervisor and its workers).</summary>
+    public async Task<int> WaitForPortAsync(TimeSpan timeout)
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_port.Task, exited).WaitAsync(StartupTimeout);
+        var first = await Task.WhenAny(_port.Task, exited).WaitAsync(timeout);
         if (first != _port.Task) throw new InvalidOperationException($"hyper exited with {_process.ExitCode} before listening: {Stderr}");
         return await _port.Task;
     }

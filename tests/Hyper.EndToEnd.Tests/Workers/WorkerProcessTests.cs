@@ -22,7 +22,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task Workers2_ServesFromTwoWorkerProcesses_ThenSigtermExitsZero(string backend)
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2", "--worker-class", backend, "--loops", "1");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         var workers = await WaitForReadyWorkersAsync(hyper, 2);
 
         workers.Should().OnlyHaveUniqueItems().And.NotContain(hyper.ProcessId);
@@ -39,7 +39,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task SigkillAWorkerUnderLoad_ReplacedWithinOneSecond_FailuresAtMostInFlight()
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         await WaitForReadyWorkersAsync(hyper, 2);
         await using var load = HttpLoad.Start(port);
         await load.WaitForSuccessesAsync(100, BootTimeout);
@@ -74,7 +74,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task SighupRollingReloadUnderLoad_NoRequestFails()
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         var first = await WaitForReadyWorkersAsync(hyper, 2);
         await using var load = HttpLoad.Start(port);
         await load.WaitForSuccessesAsync(100, BootTimeout);
@@ -101,7 +101,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2",
             "--max-requests", "300", "--max-requests-jitter", "50");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         await WaitForReadyWorkersAsync(hyper, 2);
         await using var load = HttpLoad.Start(port);
 
@@ -120,7 +120,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task SigtermWithRequestsInFlight_TheyFinish_ExitZero()
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         await WaitForReadyWorkersAsync(hyper, 2);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var inFlight = Enumerable.Range(0, 6).Select(_ => client.GetStringAsync($"http://127.0.0.1:{port}/slow?ms=2000")).ToArray();
@@ -158,7 +158,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task Lifespan_AutoTriesTheScope_OffNeverOpensIt(string mode, bool warned)
     {
         using var hyper = HyperProcess.Start(WorkerApps.Reference(nameof(WorkerApps.HttpOnly)), "--bind", "127.0.0.1:0", "--lifespan", mode);
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         (await client.GetStringAsync($"http://127.0.0.1:{port}/")).Should().Be("ok");
@@ -174,7 +174,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"hyper-{Guid.NewGuid():N}.pid");
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", workers, "--pid", pidFile);
-        await hyper.WaitForPortAsync();
+        await hyper.WaitForPortAsync(BootTimeout);
 
         (await File.ReadAllTextAsync(pidFile)).Trim().Should().Be(hyper.ProcessId.ToString(CultureInfo.InvariantCulture));
         hyper.SendSigterm();
@@ -187,7 +187,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2",
             "--set", "worker_healthcheck_timeout=2");
-        var port = await hyper.WaitForPortAsync();
+        var port = await hyper.WaitForPortAsync(BootTimeout);
         var hung = (await WaitForReadyWorkersAsync(hyper, 2))[0];
 
         // A stopped process writes nothing: as a worker whose threads are all stuck would.
@@ -209,7 +209,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
     public async Task TtinThenTtou_AddsAndRemovesAWorker()
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0", "--workers", "2");
-        await hyper.WaitForPortAsync();
+        await hyper.WaitForPortAsync(BootTimeout);
         await WaitForReadyWorkersAsync(hyper, 2);
 
         hyper.SendSignal("TTIN");
