@@ -31,6 +31,15 @@ public static class WorkerApps
         await Ok(send);
     }
 
+    /// <summary>Answers with what the scope says of the request's origin: <c>client scheme host root_path</c>.</summary>
+    public static async ValueTask EchoOrigin(AsgiScope scope, AsgiReceive receive, AsgiSend send)
+    {
+        if (scope is not HttpScope http) return;
+        var text = $"{http.Client?.Address} {http.Scheme} {HeaderFields.GetString(http.Headers, "host")} {http.RootPath}";
+        await send(OkStart);
+        await send(new HttpResponseBody(System.Text.Encoding.ASCII.GetBytes(text)));
+    }
+
     /// <summary>The APP argument that names <paramref name="member"/> of this class.</summary>
     public static string Reference(string member) => $"{typeof(WorkerApps).Assembly.Location}:{typeof(WorkerApps).FullName}.{member}";
 
