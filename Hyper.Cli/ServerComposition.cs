@@ -6,6 +6,7 @@ using Hyper.Backends.SingleThreadLoop;
 using Hyper.Backends.Structured;
 using Hyper.Backends.ThreadPool;
 using Hyper.Cli.Logging;
+using Hyper.Cli.Systemd;
 using Hyper.Cli.Workers;
 using Hyper.Core.Application;
 using Hyper.Core.Concurrency;
@@ -60,7 +61,8 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         using var ownedLogging = logging;
         var logger = logging.LoggerFactory.CreateLogger("hyper.error");
         UnhandledExceptionLog.Install(logger);
-        return await new WorkerSupervisor(options, WorkerCommand, logger).RunAsync(cancellationToken);
+        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
     }
 
     /// <summary>This command again: the same executable (or <c>dotnet hyper.dll</c>) and the same arguments.</summary>
@@ -183,7 +185,12 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
             // A certificate that does not load or a TLS value only its module can check: one line, like any bad option.
             return UsageError(message);
         }
-        return await server.RunAsync(shutdown.Token);
+        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        using var stopping = CallbackGuard.Register(shutdown.Token, static s => ((SystemdNotifier)s!).Stopping(), systemd);
+        var running = server.RunAsync(shutdown.Token);
+        await Task.WhenAny(server.Started, running);
+        if (server.Started.IsCompletedSuccessfully) systemd.Ready();
+        return await running;
     }
 
     internal static IContainer BuildContainer(HyperOptions options, AsgiApplication app, LoggingResources logging)

@@ -34,6 +34,7 @@ internal sealed class WorkerSupervisor
     private readonly HyperOptions _options;
     private readonly Func<ProcessStartInfo> _workerCommand;
     private readonly ILogger _logger;
+    private readonly Systemd.SystemdNotifier _systemd;
     private readonly TimeProvider _time;
     private readonly Channel<SupervisorEvent> _events = Channel.CreateUnbounded<SupervisorEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<SupervisedWorker> _workers = [];
@@ -52,11 +53,14 @@ internal sealed class WorkerSupervisor
     private enum Shutdown { None, Graceful, Quick }
 
     /// <param name="workerCommand">A fresh start of this command with the user's arguments; the supervisor appends the worker flag.</param>
-    public WorkerSupervisor(HyperOptions options, Func<ProcessStartInfo> workerCommand, ILogger logger, TimeProvider? time = null)
+    /// <param name="systemd">Told READY once every worker serves, RELOADING and READY around a reload, STOPPING at shutdown.</param>
+    public WorkerSupervisor(HyperOptions options, Func<ProcessStartInfo> workerCommand, ILogger logger, Systemd.SystemdNotifier systemd,
+        TimeProvider? time = null)
     {
         _options = options;
         _workerCommand = workerCommand;
         _logger = logger;
+        _systemd = systemd;
         _time = time ?? TimeProvider.System;
         _target = options.Workers;
     }
@@ -162,6 +166,7 @@ internal sealed class WorkerSupervisor
                 _bootFailures = 0;
                 _nextStartAt = 0;
                 _logger.LogInformation("SIGHUP: reloading; starting {Count} new workers, each old one drains once a new one is ready", _target);
+                _systemd.Reloading();
                 break;
             case PosixSignal.SIGTTIN when _shutdown == Shutdown.None:
                 _target++;
@@ -217,6 +222,7 @@ internal sealed class WorkerSupervisor
                     worker.Index, worker.Pid, DescribeExit(exitCode));
                 foreach (var old in _workers.Where(w => w.State != WorkerState.Stopping)) old.Generation = _generation;
                 _reloading = false;
+                _systemd.Ready();
                 return;
             }
             _logger.LogCritical("Worker {Index} (pid {Pid}) failed at startup ({Reason}); stopping the server with exit code {Code}",
@@ -287,11 +293,13 @@ internal sealed class WorkerSupervisor
         {
             _reloading = false;
             _logger.LogInformation("Reload complete: {Count} workers of the new generation ready", ready);
+            _systemd.Ready();
         }
         if (!_allReadyLogged && ready >= _target)
         {
             _allReadyLogged = true;
             _logger.LogInformation("All {Count} workers ready", ready);
+            _systemd.Ready();
         }
     }
 
@@ -320,13 +328,15 @@ internal sealed class WorkerSupervisor
             : QuickStopAllowance + _options.ShutdownTimeout;
         var deadline = now + (long)(allowance.TotalSeconds * _time.TimestampFrequency);
         _shutdownDeadline = _shutdown == Shutdown.None ? deadline : Math.Min(_shutdownDeadline, deadline);
+        if (_shutdown == Shutdown.None) _systemd.Stopping();
         _shutdown = kind;
         _logger.LogInformation("{Cause}: stopping {Count} workers {How}", cause, _workers.Count,
             kind == Shutdown.Graceful ? "gracefully" : "quickly");
         foreach (var worker in _workers)
         {
             worker.State = WorkerState.Stopping;
-            worker.Signal(kind == Shutdown.Graceful ? PosixInterop.SIGTERM : PosixInterop.SIGQUIT);
+            // A worker still booting may not handle QUIT yet (its default dumps core); TERM stops it as cleanly.
+            worker.Signal(kind == Shutdown.Graceful || !worker.WasReady ? PosixInterop.SIGTERM : PosixInterop.SIGQUIT);
         }
     }
 
