@@ -200,6 +200,8 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
         if (options.ForwardedAllowIps.Count > 0)
             app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));
+        // Outermost: a request over the limit is answered before any other code runs for it.
+        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency);
         builder.RegisterInstance(app);
         // Owned by LoggingResources, which flushes them after the container has shut the server down.
         builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();

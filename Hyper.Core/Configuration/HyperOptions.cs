@@ -73,6 +73,9 @@ public sealed record HyperOptions
     [OptionKey("min_response_rate_grace", Help = "Seconds before the response rate is enforced")]
     public TimeSpan MinResponseRateGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    [OptionKey("limit_concurrency", Flag = "limit-concurrency", Help = "HTTP requests in the application at once (per worker); one more gets 503; 0 = no limit")]
+    public int LimitConcurrency { get; init; }
+
     [OptionKey("forwarded_allow_ips", Flag = "forwarded-allow-ips", Help = "Proxies (IPs, CIDR networks, or *) whose Forwarded / X-Forwarded-* headers set client, scheme, host and root_path; unset = headers ignored")]
     public IReadOnlyList<string> ForwardedAllowIps { get; init; } = [];
 
@@ -144,6 +147,7 @@ public sealed record HyperOptions
         NonNegative("shutdown_timeout", ShutdownTimeout);
         if (MinRequestBodyRate < 0 || double.IsNaN(MinRequestBodyRate)) throw new OptionsValidationException("min_request_body_rate", "must be 0 or more");
         if (MinResponseRate < 0 || double.IsNaN(MinResponseRate)) throw new OptionsValidationException("min_response_rate", "must be 0 or more");
+        if (LimitConcurrency < 0) throw new OptionsValidationException("limit_concurrency", $"must be 0 (no limit) or more, got {LimitConcurrency}");
         if (ForwardedAllowIps.Select(Middleware.TrustedProxies.FirstInvalid).FirstOrDefault(e => e is not null) is { } badProxy)
             throw new OptionsValidationException("forwarded_allow_ips", $"'{badProxy}' is not an IP address, a CIDR network or *");
         if (RootPath.Length > 0 && !RootPath.StartsWith('/')) throw new OptionsValidationException("root_path", $"'{RootPath}' must start with '/'");

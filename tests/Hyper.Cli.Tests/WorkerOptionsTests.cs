@@ -46,7 +46,8 @@ public class WorkerOptionsTests
     public async Task Flags_SetEveryWorkerOption()
     {
         var outcome = await Invoke(App, "--workers", "3", "--max-requests", "1000", "--max-requests-jitter", "50",
-            "--pid", "/tmp/hyper.pid", "--lifespan", "off", "--set", "worker_healthcheck_timeout=7.5");
+            "--pid", "/tmp/hyper.pid", "--lifespan", "off", "--set", "worker_healthcheck_timeout=7.5",
+            "--limit-concurrency", "64", "--forwarded-allow-ips", "127.0.0.1,10.0.0.0/8", "--forwarded-allow-ips", "::1");
 
         outcome.ExitCode.Should().Be(0, outcome.Error);
         outcome.Options.Should().BeEquivalentTo(new
@@ -57,7 +58,9 @@ public class WorkerOptionsTests
             PidPath = "/tmp/hyper.pid",
             Lifespan = "off",
             WorkerHealthcheckTimeout = TimeSpan.FromSeconds(7.5),
+            LimitConcurrency = 64,
         });
+        outcome.Options!.ForwardedAllowIps.Should().Equal("127.0.0.1,10.0.0.0/8", "::1");
     }
 
     [Theory]
@@ -65,6 +68,8 @@ public class WorkerOptionsTests
     [InlineData("--max-requests", "-1", "max_requests")]
     [InlineData("--max-requests-jitter", "-5", "max_requests_jitter")]
     [InlineData("--lifespan", "maybe", "lifespan")]
+    [InlineData("--limit-concurrency", "-1", "limit_concurrency")]
+    [InlineData("--forwarded-allow-ips", "10.0.0.0/40", "forwarded_allow_ips")]
     public async Task BadValue_UsageErrorNamingTheKey(string flag, string value, string key)
     {
         var outcome = await Invoke(App, flag, value);

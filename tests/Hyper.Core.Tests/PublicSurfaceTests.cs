@@ -76,6 +76,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Logging.DisabledAccessLog",
         "Hyper.Core.Logging.IAccessLog",
         // Middleware.
+        "Hyper.Core.Middleware.ConcurrencyLimitMiddleware",
         "Hyper.Core.Middleware.HttpToHttpsRedirectMiddleware",
         "Hyper.Core.Middleware.ProxyHeadersMiddleware",
         "Hyper.Core.Middleware.TrustedProxies",
