@@ -195,7 +195,9 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output)
         HyperProcess.SendSignal("STOP", hung);
         await hyper.WaitForStderrLinesAsync(l => l.Contains($"(pid {hung}) sent no heartbeat", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(15));
         output.WriteLine($"killed after {clock.Elapsed.TotalMilliseconds:0} ms");
-        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5), "the worker had worker_healthcheck_timeout to answer");
+        // The 2 s run from the worker's last beat, which came at most one beat interval (2 s / 3) before the stop.
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2) - TimeSpan.FromSeconds(2.0 / 3) - TimeSpan.FromMilliseconds(100),
+            "the worker had worker_healthcheck_timeout since its last beat");
         await WaitForReadyWorkersAsync(hyper, 3);
         IsRunning(hung).Should().BeFalse();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
