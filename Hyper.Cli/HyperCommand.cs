@@ -20,6 +20,9 @@ internal sealed class HyperCommand
     /// <summary>Runs the server once options and app are resolved; returns the process exit code.</summary>
     public delegate Task<int> ServeAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken);
 
+    /// <summary>Runs one worker process of a supervisor (the hidden <see cref="WorkerLaunch.Flag"/>); returns its exit code.</summary>
+    public delegate Task<int> ServeWorkerAsync(HyperOptions options, AsgiApplication app, Workers.WorkerLaunch launch, CancellationToken cancellationToken);
+
     // Hypercorn's one-letter aliases.
     private static readonly Dictionary<string, string> ShortAliases = new(StringComparer.Ordinal)
     {
@@ -46,12 +49,16 @@ internal sealed class HyperCommand
         HelpName = "KEY=VALUE",
         AllowMultipleArgumentsPerToken = false,
     };
+    // Set by a supervisor on the workers it starts; not for users, so not in --help.
+    private readonly Option<string> workerProcess = new(Workers.WorkerLaunch.Flag) { Hidden = true };
     private readonly List<FlagBinding> flags = [];
+    private readonly ServeWorkerAsync? serveWorker;
 
-    public HyperCommand(IReadOnlyDictionary<string, string?> environment, ServeAsync serve)
+    public HyperCommand(IReadOnlyDictionary<string, string?> environment, ServeAsync serve, ServeWorkerAsync? serveWorker = null)
     {
         this.environment = environment;
         this.serve = serve;
+        this.serveWorker = serveWorker;
         Root = new RootCommand(
             "Hyper: an HTTP application server for .NET, modelled on Hypercorn.\n" +
             "Every option can also be set by its key in a config file (--config) or as an environment variable " +
@@ -68,6 +75,7 @@ internal sealed class HyperCommand
             if (binding.Off is not null) Root.Options.Add(binding.Off);
         }
         Root.Options.Add(set);
+        Root.Options.Add(workerProcess);
         Root.Subcommands.Add(DevCertCommand.Create());
         // The default prints the entry assembly's version, which is the test host's under a test runner.
         foreach (var version in Root.Options.OfType<VersionOption>()) version.Action = new PrintVersion();
@@ -109,8 +117,14 @@ internal sealed class HyperCommand
         var error = parse.InvocationConfiguration.Error;
         HyperOptions options;
         AsgiApplication application;
+        Workers.WorkerLaunch? launch = null;
         try
         {
+            if (parse.GetValue(workerProcess) is { } launchText)
+            {
+                if (serveWorker is null) return UsageError(error, $"{Workers.WorkerLaunch.Flag} is not supported by this host");
+                launch = Workers.WorkerLaunch.Parse(launchText);
+            }
             // Options first: they are cheap to check, and loading the app runs the app's code.
             options = BindOptions(parse);
             var appText = parse.GetRequiredValue(app);
@@ -126,6 +140,11 @@ internal sealed class HyperCommand
         {
             return UsageError(error, $"app: {e.Message}");
         }
+        catch (FormatException e) when (launch is null && parse.GetValue(workerProcess) is not null)
+        {
+            return UsageError(error, $"{Workers.WorkerLaunch.Flag}: {e.Message}");
+        }
+        if (launch is not null) return await serveWorker!(options, application, launch, cancellationToken);
         return await serve(options, application, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Autofac;
 using Autofac.Core;
@@ -5,23 +6,152 @@ using Hyper.Backends.SingleThreadLoop;
 using Hyper.Backends.Structured;
 using Hyper.Backends.ThreadPool;
 using Hyper.Cli.Logging;
+using Hyper.Cli.Systemd;
+using Hyper.Cli.Workers;
 using Hyper.Core.Application;
 using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Http11;
 using Hyper.Http2;
+using Microsoft.Extensions.Logging;
 
 namespace Hyper.Cli;
 
 /// <summary>
 /// Composes the server from validated options: logging, an Autofac container of the modules (core, backends,
-/// protocols), the backend named by <c>worker_class</c>, and graceful shutdown on SIGINT / SIGTERM.
+/// protocols), the backend named by <c>worker_class</c>, and graceful shutdown on SIGINT / SIGTERM. With more than one
+/// worker (or <c>max_requests</c>) this process becomes the <see cref="WorkerSupervisor"/> and each worker is this
+/// same command started again with the hidden <see cref="WorkerLaunch.Flag"/>, served by <see cref="ServeWorkerAsync"/>.
 /// </summary>
-internal sealed class ServerComposition(TextWriter error)
+/// <param name="error">Where usage errors go.</param>
+/// <param name="commandLine">The arguments this process was started with, which a supervisor repeats to its workers.</param>
+internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>? commandLine = null)
 {
     /// <summary>Matches <see cref="HyperCommand.ServeAsync"/>.</summary>
     public async Task<int> ServeAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken)
+    {
+        PidFile? pidFile;
+        try
+        {
+            pidFile = PidFile.Write(options.PidPath);
+        }
+        catch (OptionsValidationException e)
+        {
+            return UsageError(e.Message);
+        }
+        using var ownedPidFile = pidFile;
+        if (options.Workers > 1 || options.MaxRequests > 0) return await SuperviseAsync(options, cancellationToken);
+        return await ServeInProcessAsync(options, app, cancellationToken);
+    }
+
+    private async Task<int> SuperviseAsync(HyperOptions options, CancellationToken cancellationToken)
+    {
+        if (commandLine is null) return UsageError("workers: this host cannot start worker processes (no command line to repeat)");
+        if (!OperatingSystem.IsLinux()) return UsageError("workers: worker processes need Linux (inherited sockets, signals)");
+        LoggingResources logging;
+        try
+        {
+            logging = LoggingSetup.Create(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            return UsageError(e.Message);
+        }
+        using var ownedLogging = logging;
+        var logger = logging.LoggerFactory.CreateLogger("hyper.error");
+        UnhandledExceptionLog.Install(logger);
+        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
+    }
+
+    /// <summary>This command again: the same executable (or <c>dotnet hyper.dll</c>) and the same arguments.</summary>
+    private ProcessStartInfo WorkerCommand()
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("the process path is unknown");
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ServerComposition).Assembly.Location);
+        foreach (var argument in commandLine!) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    /// <summary>
+    /// Serves as one worker of a supervisor: on the inherited listening descriptors of <paramref name="launch"/>,
+    /// reporting on its heartbeat pipe. TERM drains gracefully, QUIT cuts the drain short; INT and HUP are the
+    /// supervisor's to act on (a CTRL + C in a terminal reaches every process of the group) and are ignored here.
+    /// </summary>
+    public async Task<int> ServeWorkerAsync(HyperOptions options, AsgiApplication app, WorkerLaunch launch, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux()) return UsageError("worker processes need Linux");
+        options = options with
+        {
+            Bind = [.. launch.Bind.Select(Inherited)],
+            InsecureBind = [.. launch.InsecureBind.Select(Inherited)],
+        };
+        using var channel = WorkerChannel.Open(launch.Channel);
+        LoggingResources logging;
+        try
+        {
+            logging = LoggingSetup.Create(options);
+        }
+        catch (OptionsValidationException e)
+        {
+            return UsageError(e.Message);
+        }
+        using var ownedLogging = logging;
+        var logger = logging.LoggerFactory.CreateLogger("hyper.error");
+        UnhandledExceptionLog.Install(logger);
+        await using var container = BuildContainer(options, app, logging);
+        var backends = AvailableBackends(container);
+        if (!backends.Contains(options.WorkerClass, StringComparer.Ordinal))
+            return UsageError($"worker_class: unknown backend '{options.WorkerClass}'; available: {string.Join(", ", backends)}");
+        HyperServer server;
+        try
+        {
+            server = container.Resolve<HyperServer>();
+        }
+        catch (DependencyResolutionException e) when (StartupError(e) is { } message)
+        {
+            return UsageError(message);
+        }
+
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var terminate = CallbackGuard.OnSignal(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            shutdown.Cancel();
+        });
+        using var quit = CallbackGuard.OnSignal(PosixSignal.SIGQUIT, context =>
+        {
+            context.Cancel = true;
+            // A cancelled token: stop accepting and abort what is open instead of draining it.
+            CallbackGuard.Forget(server.StopAsync(new CancellationToken(canceled: true)), "quick stop");
+            shutdown.Cancel();
+        });
+        using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => context.Cancel = true);
+        using var hangup = CallbackGuard.OnSignal(PosixSignal.SIGHUP, context => context.Cancel = true);
+
+        var retireAfter = options.MaxRequests == 0 ? long.MaxValue : options.MaxRequests + Random.Shared.Next(0, options.MaxRequestsJitter + 1);
+        var beatInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, options.WorkerHealthcheckTimeout.Ticks / 3));
+        using var stopBeating = new CancellationTokenSource();
+        var beating = channel.RunAsync(beatInterval, () => server.RequestCount >= retireAfter, () =>
+        {
+            logger.LogWarning("The supervisor has gone; stopping");
+            shutdown.Cancel();
+        }, TimeProvider.System, stopBeating.Token);
+
+        var running = server.RunAsync(shutdown.Token);
+        await Task.WhenAny(server.Started, running);
+        if (server.Started.IsCompletedSuccessfully) channel.TrySend(WorkerMessage.Ready);
+        var exitCode = await running;
+        await stopBeating.CancelAsync();
+        await beating;
+        return exitCode;
+    }
+
+    private static BindAddress Inherited(int fd) => new(BindKind.FileDescriptor, "", 0, FileDescriptor: fd);
+
+    private async Task<int> ServeInProcessAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken)
     {
         LoggingResources logging;
         try
@@ -55,13 +185,23 @@ internal sealed class ServerComposition(TextWriter error)
             // A certificate that does not load or a TLS value only its module can check: one line, like any bad option.
             return UsageError(message);
         }
-        return await server.RunAsync(shutdown.Token);
+        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        using var stopping = CallbackGuard.Register(shutdown.Token, static s => ((SystemdNotifier)s!).Stopping(), systemd);
+        var running = server.RunAsync(shutdown.Token);
+        await Task.WhenAny(server.Started, running);
+        if (server.Started.IsCompletedSuccessfully) systemd.Ready();
+        return await running;
     }
 
     internal static IContainer BuildContainer(HyperOptions options, AsgiApplication app, LoggingResources logging)
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(options);
+        // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
+        if (options.ForwardedAllowIps.Count > 0)
+            app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));
+        // Outermost: a request over the limit is answered before any other code runs for it.
+        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency);
         builder.RegisterInstance(app);
         // Owned by LoggingResources, which flushes them after the container has shut the server down.
         builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();

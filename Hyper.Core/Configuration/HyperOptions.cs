@@ -25,6 +25,24 @@ public sealed record HyperOptions
     [OptionKey("loops", Flag = "loops", Help = "Event loops of the single-thread-loop backend; 0 = one per core")]
     public int Loops { get; init; }
 
+    [OptionKey("workers", Flag = "workers", Help = "Worker processes: 1 serves in this process; more start a supervisor that binds once and runs N workers on its sockets")]
+    public int Workers { get; init; } = 1;
+
+    [OptionKey("worker_healthcheck_timeout", Help = "Seconds a worker may stay silent on its heartbeat pipe before the supervisor kills and replaces it")]
+    public TimeSpan WorkerHealthcheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    [OptionKey("max_requests", Flag = "max-requests", Help = "Requests a worker serves before it is replaced gracefully (runs the supervisor); 0 = never")]
+    public int MaxRequests { get; init; }
+
+    [OptionKey("max_requests_jitter", Flag = "max-requests-jitter", Help = "Up to this many requests added at random to max_requests per worker, so workers do not retire together")]
+    public int MaxRequestsJitter { get; init; }
+
+    [OptionKey("pid_path", Flag = "pid", Help = "File the server writes its process id to (the supervisor's with workers); removed on exit")]
+    public string? PidPath { get; init; }
+
+    [OptionKey("lifespan", Flag = "lifespan", Help = "Lifespan protocol: auto (used if the app answers), on (required), off (never sent)")]
+    public string Lifespan { get; init; } = "auto";
+
     [OptionKey("max_connections", Help = "Connections open at once; one accepted beyond it is closed unserved; 0 = no limit")]
     public int MaxConnections { get; init; }
 
@@ -54,6 +72,12 @@ public sealed record HyperOptions
 
     [OptionKey("min_response_rate_grace", Help = "Seconds before the response rate is enforced")]
     public TimeSpan MinResponseRateGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    [OptionKey("limit_concurrency", Flag = "limit-concurrency", Help = "HTTP requests in the application at once (per worker); one more gets 503; 0 = no limit")]
+    public int LimitConcurrency { get; init; }
+
+    [OptionKey("forwarded_allow_ips", Flag = "forwarded-allow-ips", Help = "Proxies (IPs, CIDR networks, or *) whose Forwarded / X-Forwarded-* headers set client, scheme, host and root_path; unset = headers ignored")]
+    public IReadOnlyList<string> ForwardedAllowIps { get; init; } = [];
 
     [OptionKey("root_path", Flag = "root-path", Help = "ASGI root_path: the prefix the application is mounted under")]
     public string RootPath { get; init; } = "";
@@ -104,6 +128,14 @@ public sealed record HyperOptions
         Positive("backlog", Backlog);
         Positive("keep_alive_max_requests", KeepAliveMaxRequests);
         if (MaxConnections < 0) throw new OptionsValidationException("max_connections", $"must be 0 (no limit) or more, got {MaxConnections}");
+        Positive("workers", Workers);
+        if (WorkerHealthcheckTimeout <= TimeSpan.Zero)
+            throw new OptionsValidationException("worker_healthcheck_timeout", $"must be greater than 0, got {WorkerHealthcheckTimeout.TotalSeconds}");
+        if (MaxRequests < 0) throw new OptionsValidationException("max_requests", $"must be 0 (never) or more, got {MaxRequests}");
+        if (MaxRequestsJitter < 0) throw new OptionsValidationException("max_requests_jitter", $"must be 0 or more, got {MaxRequestsJitter}");
+        if (PidPath is { Length: 0 }) throw new OptionsValidationException("pid_path", "must be a file path");
+        if (Lifespan is not ("auto" or "on" or "off"))
+            throw new OptionsValidationException("lifespan", $"'{Lifespan}' is not one of auto, on, off");
         if (Loops < 0) throw new OptionsValidationException("loops", $"must be 0 (one per core) or more, got {Loops}");
         NonNegative("keep_alive_timeout", KeepAliveTimeout);
         NonNegative("graceful_timeout", GracefulTimeout);
@@ -115,6 +147,9 @@ public sealed record HyperOptions
         NonNegative("shutdown_timeout", ShutdownTimeout);
         if (MinRequestBodyRate < 0 || double.IsNaN(MinRequestBodyRate)) throw new OptionsValidationException("min_request_body_rate", "must be 0 or more");
         if (MinResponseRate < 0 || double.IsNaN(MinResponseRate)) throw new OptionsValidationException("min_response_rate", "must be 0 or more");
+        if (LimitConcurrency < 0) throw new OptionsValidationException("limit_concurrency", $"must be 0 (no limit) or more, got {LimitConcurrency}");
+        if (ForwardedAllowIps.Select(Middleware.TrustedProxies.FirstInvalid).FirstOrDefault(e => e is not null) is { } badProxy)
+            throw new OptionsValidationException("forwarded_allow_ips", $"'{badProxy}' is not an IP address, a CIDR network or *");
         if (RootPath.Length > 0 && !RootPath.StartsWith('/')) throw new OptionsValidationException("root_path", $"'{RootPath}' must start with '/'");
         if (LogLevel.ToLowerInvariant() is not ("trace" or "debug" or "info" or "warning" or "error" or "critical"))
             throw new OptionsValidationException("loglevel", $"'{LogLevel}' is not one of debug, info, warning, error, critical");

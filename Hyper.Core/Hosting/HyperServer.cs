@@ -44,6 +44,7 @@ public sealed class HyperServer
     // Connections from accept until their task group has closed (TLS handshake and protocol sniff included), for max_connections.
     private int _accepted;
     private int _startCalled;
+    private ServerContext? _context;
 
     /// <exception cref="OptionsValidationException"><c>alpn_protocols</c> names an id no protocol registered.</exception>
     public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend, ProtocolRegistry protocols,
@@ -81,6 +82,9 @@ public sealed class HyperServer
 
     /// <summary>Open connections right now.</summary>
     public int ConnectionCount => _drainer.Count;
+
+    /// <summary>HTTP requests whose head has arrived since the server started (what <c>max_requests</c> counts).</summary>
+    public long RequestCount => Volatile.Read(ref _context)?.RequestCount ?? 0;
 
     /// <summary>
     /// Runs lifespan startup and binds every address; returns once the server accepts connections
@@ -167,7 +171,8 @@ public sealed class HyperServer
         // The host's own kinds come first; the built-in ones stay as ServerContext lists them, the catch-all last.
         if (StreamHandlers.Count > 0)
             server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time) { StreamHandlers = [.. StreamHandlers, .. server.StreamHandlers] };
-        var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
+        Volatile.Write(ref _context, server);
+        var lifespan = new LifespanRunner(_app, _logger, server.LifespanState, ParseLifespanMode(_options.Lifespan));
         try
         {
             await lifespan.StartupAsync(_options.StartupTimeout, _backend.Time);
@@ -335,6 +340,13 @@ public sealed class HyperServer
         try { await connectionScope.CloseAsync(); }
         catch (Exception) { /* the connection's own failures are logged by its driver */ }
     }
+
+    private static LifespanMode ParseLifespanMode(string value) => value switch
+    {
+        "on" => LifespanMode.On,
+        "off" => LifespanMode.Off,
+        _ => LifespanMode.Auto,
+    };
 
     private static string Describe(EndPoint endPoint, bool secure)
     {

@@ -6,7 +6,8 @@ namespace Hyper.Core.Hosting;
 /// <summary>
 /// Runs the application's lifespan scope (ASGI Lifespan 2.0): <c>lifespan.startup</c> before the first
 /// connection is accepted, <c>lifespan.shutdown</c> after the last one has drained. An application that does
-/// not support lifespan (raises before answering startup) is tolerated with a log line, as in Hypercorn.
+/// not support lifespan (raises before answering startup) is tolerated with a log line, as in Hypercorn, unless the
+/// <c>lifespan</c> option is <c>on</c>; with <c>off</c> the application never sees a lifespan scope (Uvicorn's modes).
 /// </summary>
 internal sealed class LifespanRunner
 {
@@ -18,11 +19,14 @@ internal sealed class LifespanRunner
     private readonly TaskCompletionSource<AsgiMessage> _shutdownAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _running;
     private int _received;
+    private readonly LifespanMode _mode;
     private bool _unsupported;
+    private string? _unsupportedReason;
 
-    public LifespanRunner(AsgiApplication app, ILogger logger, IDictionary<string, object?> state)
+    public LifespanRunner(AsgiApplication app, ILogger logger, IDictionary<string, object?> state, LifespanMode mode = LifespanMode.Auto)
     {
         _app = app;
+        _mode = mode;
         _logger = logger;
         _scope = new LifespanScope { State = state };
     }
@@ -33,6 +37,7 @@ internal sealed class LifespanRunner
     /// </summary>
     public async Task StartupAsync(TimeSpan timeout, TimeProvider time)
     {
+        if (_mode == LifespanMode.Off) return;
         _running = RunAppAsync();
         AsgiMessage answer;
         try
@@ -50,6 +55,9 @@ internal sealed class LifespanRunner
             case LifespanStartupComplete:
                 return;
             default:
+                if (_mode == LifespanMode.On)
+                    throw new LifespanFailureException(
+                        $"lifespan is 'on' but the application does not support it ({_unsupportedReason ?? "it returned without answering lifespan.startup"})");
                 _unsupported = true;
                 return;
         }
@@ -87,7 +95,9 @@ internal sealed class LifespanRunner
         {
             if (!_startupAnswer.Task.IsCompleted)
             {
-                _logger.LogWarning("ASGI application lifespan error, continuing without lifespan support: {Error}", ex.Message);
+                _unsupportedReason = ex.Message;
+                if (_mode == LifespanMode.Auto)
+                    _logger.LogWarning("ASGI application lifespan error, continuing without lifespan support: {Error}", ex.Message);
                 _startupAnswer.TrySetResult(LifespanShutdownComplete.Instance);
             }
             else

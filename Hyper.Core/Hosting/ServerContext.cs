@@ -12,6 +12,7 @@ public sealed class ServerContext
 {
     private static readonly byte[] ServerName = "server"u8.ToArray();
     private static readonly byte[] ServerValue = "hyper"u8.ToArray();
+    private long _requestCount;
 
     internal ServerContext(HyperOptions options, AsgiApplication app, ProtocolRegistry protocols, IAccessLog accessLog, ILogger logger, TimeProvider time)
     {
@@ -40,6 +41,11 @@ public sealed class ServerContext
 
     /// <summary>The lifespan <c>state</c>, copied into each request's scope.</summary>
     public Dictionary<string, object?> LifespanState { get; } = new();
+
+    /// <summary>HTTP requests started on this server (read by a worker process for <c>max_requests</c>).</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    public void CountRequest() => Interlocked.Increment(ref _requestCount);
 
     public HeaderField ServerHeader { get; } = new(ServerName, ServerValue);
 

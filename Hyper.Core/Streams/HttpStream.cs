@@ -139,6 +139,7 @@ internal sealed partial class HttpStream : IStreamHandler
     public async Task RunAsync()
     {
         var server = _connection.Server;
+        server.CountRequest();
         _scope = BuildScope();
         if (!IsServerNameAllowed())
         {

@@ -77,7 +77,10 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Logging.DisabledAccessLog",
         "Hyper.Core.Logging.IAccessLog",
         // Middleware.
+        "Hyper.Core.Middleware.ConcurrencyLimitMiddleware",
         "Hyper.Core.Middleware.HttpToHttpsRedirectMiddleware",
+        "Hyper.Core.Middleware.ProxyHeadersMiddleware",
+        "Hyper.Core.Middleware.TrustedProxies",
         // Protocol contracts the protocol assemblies implement, and the registry they register in.
         "Hyper.Core.Protocols.ConnectionInfo",
         "Hyper.Core.Protocols.IMultiplexedStreamProtocol",

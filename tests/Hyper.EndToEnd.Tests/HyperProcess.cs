@@ -55,15 +55,21 @@ public sealed partial class HyperProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The hyper process's id (the supervisor's when it runs workers).</summary>
+    public int ProcessId => _process.Id;
     public IReadOnlyList<string> StderrLines => [.. _stderr];
     public string Stderr => string.Join('\n', _stderr);
     public string Stdout => string.Join('\n', _stdout);
 
     /// <summary>The port of the first "Running on http(s)://127.0.0.1:PORT" line.</summary>
-    public async Task<int> WaitForPortAsync()
+    public Task<int> WaitForPortAsync() => WaitForPortAsync(StartupTimeout);
+
+    /// <summary>As <see cref="WaitForPortAsync()"/>, with a bound for slower starts (a supervisor and its workers).</summary>
+    public async Task<int> WaitForPortAsync(TimeSpan timeout)
     {
         var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_port.Task, exited).WaitAsync(StartupTimeout);
+        var first = await Task.WhenAny(_port.Task, exited).WaitAsync(timeout);
         if (first != _port.Task) throw new InvalidOperationException($"hyper exited with {_process.ExitCode} before listening: {Stderr}");
         return await _port.Task;
     }
@@ -80,10 +86,30 @@ public sealed partial class HyperProcess : IDisposable
     }
 
     /// <summary>SIGTERM through kill(1): <see cref="Process.Kill()"/> would send SIGKILL and skip the graceful path.</summary>
-    public void SendSigterm()
+    public void SendSigterm() => SendSignal("TERM");
+
+    /// <summary>Sends the signal named like kill(1) names it (<c>TERM</c>, <c>HUP</c>, <c>TTIN</c>…) to the hyper process.</summary>
+    public void SendSignal(string name) => SendSignal(name, _process.Id);
+
+    /// <summary>Sends a signal to <paramref name="pid"/> (a worker of this hyper process).</summary>
+    public static void SendSignal(string name, int pid)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-" + name, pid.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
+    }
+
+    /// <summary>Waits until <paramref name="count"/> stderr lines match <paramref name="predicate"/>; returns them.</summary>
+    public async Task<IReadOnlyList<string>> WaitForStderrLinesAsync(Func<string, bool> predicate, int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!deadline.IsCancellationRequested)
+        {
+            var lines = _stderr.Where(predicate).ToList();
+            if (lines.Count >= count) return lines;
+            if (_process.HasExited) break;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"fewer than {count} matching stderr lines; stderr: {Stderr}");
     }
 
     /// <summary>The exit code; a process still running at the deadline is a failure, not a hang.</summary>
