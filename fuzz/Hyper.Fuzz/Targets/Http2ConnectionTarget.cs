@@ -119,7 +119,7 @@ public sealed class Http2ConnectionTarget : IFuzzTarget
                     bodies[b.StreamId] = bodies.GetValueOrDefault(b.StreamId) + b.Data.Length;
                     if (bodies[b.StreamId] > Settings.MaxBodySize)
                         throw new FuzzInvariantException($"stream {b.StreamId} delivered {bodies[b.StreamId]} body bytes over max_body_size {Settings.MaxBodySize}");
-                    connection.RequestBodyConsumed(b.StreamId, (int)b.Data.Length, output);
+                    connection.RequestBodyConsumed(b.StreamId, (int)b.Data.Length, Now, output);
                     break;
                 case RequestBodyEnded end:
                     log.Append("body ").Append(end.StreamId).Append(' ').Append(bodies.GetValueOrDefault(end.StreamId))
