@@ -51,12 +51,21 @@ public sealed record WebSocketLimits
     [OptionKey("websocket_allowed_origins", Help = "WebSocket: allowed Origin values (repeatable); none = any")]
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
+    /// <summary>
+    /// Bytes of a message handed to the connection at a time: a send waits for each part to be flushed (or, over
+    /// HTTP/2, taken into the stream's window) before the next, so a client that stops reading holds the application's
+    /// send with at most this much (plus the transport's buffer) queued on its behalf.
+    /// </summary>
+    [OptionKey("websocket_send_buffer", Help = "WebSocket: bytes of outgoing message queued at a time before send() waits")]
+    public int SendBuffer { get; init; } = 64 * 1024;
+
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public WebSocketLimits Validate()
     {
         // A message is handed to the application as one array.
         if (MaxMessageSize <= 0 || MaxMessageSize > Array.MaxLength)
             throw new OptionsValidationException("websocket_max_message_size", $"must be between 1 and {Array.MaxLength}, got {MaxMessageSize}");
+        if (SendBuffer < 1024) throw new OptionsValidationException("websocket_send_buffer", $"must be at least 1024, got {SendBuffer}");
         if (MaxEmptyFragments < 0) throw new OptionsValidationException("websocket_max_empty_fragments", $"must be 0 or more, got {MaxEmptyFragments}");
         if (PingInterval is { } ping && ping <= TimeSpan.Zero)
             throw new OptionsValidationException("websocket_ping_interval", $"must be greater than 0 (or unset), got {ping.TotalSeconds}");

@@ -156,7 +156,7 @@ public sealed class HyperServer
 
     private async Task<int> ServeAsync(CancellationToken stopping)
     {
-        var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time);
+        var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time) { Stopping = stopping };
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState);
         try
         {
