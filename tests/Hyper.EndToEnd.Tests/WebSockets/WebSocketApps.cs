@@ -10,6 +10,7 @@ public static class WebSocketApps
     /// /echo: text back as text, bytes as bytes, the first offered subprotocol accepted; the text "close:CODE" closes
     /// with CODE. /reject: close before accept (403). /deny: a denial response (401 with a body). /fail: throws after
     /// accepting (1011). /flood: sends 64 KiB messages until send fails, counting them in <see cref="FloodSent"/>.
+    /// /scope: sends one text message describing the scope, then closes 1000.
     /// /shutdown: accepts and waits for the disconnect, recording its code in <see cref="LastDisconnect"/>.
     /// </summary>
     public static async ValueTask Serve(AsgiScope scope, AsgiReceive receive, AsgiSend send)
@@ -45,6 +46,11 @@ public static class WebSocketApps
                     }
                 }
                 catch (ClientDisconnectedException) { }
+                return;
+            case "/scope":
+                await send(WebSocketAccept.Plain);
+                await send(new WebSocketSend($"{ws.Scheme} {ws.HttpVersion} {ws.Path} {Encoding.ASCII.GetString(ws.QueryString.Span)} tls={ws.Extensions.ContainsKey("tls")} denial={ws.Extensions.ContainsKey("websocket.http.response")}"));
+                await send(new WebSocketClose());
                 return;
             case "/shutdown":
                 await send(WebSocketAccept.Plain);
