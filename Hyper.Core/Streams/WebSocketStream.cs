@@ -220,8 +220,9 @@ internal sealed partial class WebSocketStream : IStreamHandler
         finally
         {
             lock (_sync) _appFinished = true;
-            Wake();
+            // Completed first: the stream's end waits on it, whatever waking the session loop meets.
             done.TrySetResult();
+            Wake();
         }
     }
 
