@@ -16,6 +16,12 @@ public sealed partial class Http11Connection
     public void StartResponse(long streamId, int status, IReadOnlyList<HeaderField> headers, bool endStream, long now, IBufferWriter<byte> output)
     {
         LearnTime(now);
+        if (status == 101)
+        {
+            StartTunnel(streamId, headers, now, output);
+            if (endStream && _write == Http11WriteState.SendingBody) FinishResponse(null, now, output);
+            return;
+        }
         if (!BeginResponse(streamId, status, headers, impliedLength: endStream ? 0 : null, output)) return;
         if (endStream) FinishResponse(null, now, output);
     }
@@ -170,7 +176,7 @@ public sealed partial class Http11Connection
             case ResponseFraming.Chunked:
                 ChunkedBodyEncoder.WriteChunk(output, data);
                 break;
-            case ResponseFraming.CloseDelimited:
+            case ResponseFraming.CloseDelimited or ResponseFraming.Tunnel:
                 output.Write(data);
                 break;
         }

@@ -37,7 +37,8 @@ public sealed partial class Http11Connection
             }
             if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _settings.MinRequestBodyRate > 0)
                 deadline = Math.Min(deadline, BodyRateDeadline());
-            if (WantsInput && _settings.ReadTimeout is { } readTimeout)
+            // A tunnel's idleness is its stream's business (WebSocket pings), not the HTTP read timeout's.
+            if (WantsInput && _read != Http11ReadState.Tunnel && _settings.ReadTimeout is { } readTimeout)
                 deadline = Math.Min(deadline, MonotonicTime.After(_lastInputAt, readTimeout));
             return deadline;
         }
@@ -67,7 +68,7 @@ public sealed partial class Http11Connection
             return;
         }
 
-        if (WantsInput && _settings.ReadTimeout is { } readTimeout && now >= MonotonicTime.After(_lastInputAt, readTimeout))
+        if (WantsInput && _read != Http11ReadState.Tunnel && _settings.ReadTimeout is { } readTimeout && now >= MonotonicTime.After(_lastInputAt, readTimeout))
             ShouldClose = true;
     }
 
@@ -76,6 +77,13 @@ public sealed partial class Http11Connection
         LearnTime(now);
         // A rejected request still gets its answer; that answer closes the connection.
         if (ShouldClose || _read == Http11ReadState.Rejected) return;
+        if (_read == Http11ReadState.Tunnel)
+        {
+            // The peer ended its side of the tunnel: the stream learns it as the end of its input.
+            _events.Enqueue(new RequestBodyEnded(_streamId, null));
+            ShouldClose = true;
+            return;
+        }
         if (_request is not null && (_read == Http11ReadState.ReadingBody || _write != Http11WriteState.Complete))
             _events.Enqueue(new StreamAborted(_streamId, "client disconnected"));
         ShouldClose = true;

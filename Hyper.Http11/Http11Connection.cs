@@ -45,7 +45,7 @@ public sealed partial class Http11Connection : IStreamProtocol
 
     public bool ShouldClose { get; private set; }
 
-    public bool WantsInput => !ShouldClose && (_read == Http11ReadState.ReadingBody || (_read == Http11ReadState.AwaitingHead && !_shuttingDown));
+    public bool WantsInput => !ShouldClose && (_read is Http11ReadState.ReadingBody or Http11ReadState.Tunnel || (_read == Http11ReadState.AwaitingHead && !_shuttingDown));
 
     public bool TryDequeueEvent(out ProtocolEvent? protocolEvent) => _events.TryDequeue(out protocolEvent);
 
@@ -85,6 +85,9 @@ public sealed partial class Http11Connection : IStreamProtocol
                 case Http11ReadState.ReadingBody:
                     if (!ReadBody(data, ref consumed, now)) return;
                     break;
+                case Http11ReadState.Tunnel:
+                    ReceiveTunnelled(data, ref consumed);
+                    return;
                 default:
                     return;
             }

@@ -13,4 +13,9 @@ internal enum Http11ReadState
     Rejected,
     /// <summary>The connection switched protocols (101): every later byte belongs to the new protocol.</summary>
     Upgraded,
+    /// <summary>
+    /// The request was answered 101 by its own stream (a WebSocket): every later byte is that stream's, delivered
+    /// as its body until the peer closes.
+    /// </summary>
+    Tunnel,
 }

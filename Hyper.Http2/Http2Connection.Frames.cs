@@ -96,7 +96,8 @@ public sealed partial class Http2Connection
         // RFC 9113 §8.1.1: a body longer than its content-length is malformed.
         if (stream.ContentLength is { } declared && (stream.ReceivedBodyBytes > declared || endStream && stream.ReceivedBodyBytes != declared))
             throw new Http2StreamException(stream.Id, Http2ErrorCode.ProtocolError, "body length differs from content-length");
-        if (_settings.MaxBodySize > 0 && stream.ReceivedBodyBytes > _settings.MaxBodySize)
+        // A tunnel's DATA is not a request body (RFC 8441 §5): its protocol limits it (websocket_max_message_size).
+        if (_settings.MaxBodySize > 0 && !stream.IsTunnel && stream.ReceivedBodyBytes > _settings.MaxBodySize)
         {
             RejectBodyTooLarge(stream, now, output);
             return;

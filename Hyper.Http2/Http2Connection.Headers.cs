@@ -145,13 +145,18 @@ public sealed partial class Http2Connection
     {
         var c = _collector;
         var isConnect = c.Method == "CONNECT";
-        // §8.3.1: every request has :method, :scheme and :path (non-empty), except CONNECT (§8.5).
+        // RFC 8441 §4: an extended CONNECT (with :protocol) is a CONNECT that names the protocol the stream carries
+        // (a WebSocket). It is only allowed after we sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1.
+        var isExtendedConnect = isConnect && c.Protocol is not null && _settings.EnableConnectProtocol;
+        // §8.3.1: every request has :method, :scheme and :path (non-empty), except CONNECT (§8.5); an extended
+        // CONNECT has :scheme, :path and :authority (RFC 8441 §4).
         string? missing = c.Method is null ? ":method"
+            : isExtendedConnect ? (c.Authority is null ? ":authority" : c.Scheme is null ? ":scheme" : c.Path is null || c.Path.Length == 0 ? ":path" : null)
             : isConnect ? (c.Authority is null ? ":authority" : null)
             : c.Scheme is null ? ":scheme"
             : c.Path is null || c.Path.Length == 0 ? ":path"
             : null;
-        if (missing is not null || !isConnect && !IsValidPath(c.Path!, c.Method!) || c.Protocol is not null && !isConnect)
+        if (missing is not null || (!isConnect || isExtendedConnect) && !IsValidPath(c.Path!, c.Method!) || c.Protocol is not null && !isConnect)
         {
             ResetUnopened(streamId, Http2ErrorCode.ProtocolError, now, output);
             LastStreamError = missing is null ? "invalid :path or :protocol" : $"missing {missing}";
@@ -168,6 +173,7 @@ public sealed partial class Http2Connection
         {
             ContentLength = c.ContentLength,
             IsHead = c.Method == "HEAD",
+            IsTunnel = isExtendedConnect,
             ExpectsContinue = c.ExpectsContinue,
             HandlerRunning = true,
             HoldsSlot = true,
@@ -177,9 +183,16 @@ public sealed partial class Http2Connection
         _handlersRunning++;
         _busySlots++;
         _requestCount++;
-        if (isConnect)
+        if (isExtendedConnect)
         {
-            // Plain CONNECT (tunnels) and RFC 8441 extended CONNECT are not served yet.
+            // RFC 8441 §5: the stream's DATA frames carry the protocol's bytes both ways; a 2xx answer opens it.
+            stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
+            _events.Enqueue(new RequestReceived(streamId, BuildHead(c, endStream)));
+            if (endStream) EndRequest(stream, trailers: null, output);
+        }
+        else if (isConnect)
+        {
+            // Plain CONNECT (a TCP tunnel, RFC 9113 §8.5), or :protocol without our SETTINGS_ENABLE_CONNECT_PROTOCOL: not served.
             stream.State = endStream ? Http2StreamState.HalfClosedRemote : Http2StreamState.Open;
             _events.Enqueue(new RequestReceived(streamId, BuildHead(c, endStream)));
             _events.Enqueue(new RequestRejected(streamId, 501, "CONNECT is not supported"));
@@ -241,6 +254,7 @@ public sealed partial class Http2Connection
             HasBody = !endStream,
             ContentLength = c.ContentLength,
             ExpectsContinue = c.ExpectsContinue && !endStream,
+            Protocol = c.Protocol is null ? null : System.Text.Encoding.ASCII.GetString(c.Protocol),
         };
     }
 

@@ -148,8 +148,10 @@ public sealed partial class Http2Connection : IMultiplexedStreamProtocol
             (Http2SettingsParameter.MaxFrameSize, (uint)_limits.MaxInboundFrameSize),
             (Http2SettingsParameter.MaxHeaderListSize, (uint)_limits.MaxHeaderListSize),
             (Http2SettingsParameter.HeaderTableSize, (uint)_limits.HeaderTableSize),
+            // RFC 8441 §3: the client may open WebSockets with extended CONNECT.
+            (Http2SettingsParameter.EnableConnectProtocol, 1u),
         ];
-        Http2FrameWriter.WriteSettings(output, settings);
+        Http2FrameWriter.WriteSettings(output, _settings.EnableConnectProtocol ? settings : settings[..^1]);
         var increase = _limits.InitialConnectionWindowSize - DefaultWindow;
         if (increase > 0)
         {

@@ -19,6 +19,9 @@ public sealed record Http2ConnectionSettings
     /// <summary>Time allowed for the preface and for each header block (H2-12 (c)).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Send SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 and accept RFC 8441 extended CONNECT (WebSockets over HTTP/2).</summary>
+    public bool EnableConnectProtocol { get; init; } = true;
+
     /// <summary>Requests served before the connection sends GOAWAY.</summary>
     public int MaxRequests { get; init; } = 1000;
 

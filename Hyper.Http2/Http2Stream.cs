@@ -36,6 +36,9 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     public long ReceivedBodyBytes { get; set; }
     public bool IsHead { get; set; }
 
+    /// <summary>An extended CONNECT (RFC 8441): DATA carries another protocol's bytes, not a request body.</summary>
+    public bool IsTunnel { get; set; }
+
     /// <summary>A stream we promised (PUSH_PROMISE): even id, counted against the peer's stream limit.</summary>
     public bool IsPush { get; set; }
     public bool ExpectsContinue { get; set; }

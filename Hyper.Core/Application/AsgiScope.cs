@@ -1,8 +1,8 @@
 namespace Hyper.Core.Application;
 
 /// <summary>
-/// The ASGI connection scope. <see cref="HttpScope"/> for <c>http</c>, <see cref="LifespanScope"/> for
-/// <c>lifespan</c>; <c>websocket</c> gets its own type with the WebSocket issue.
+/// The ASGI connection scope: <see cref="HttpScope"/> for <c>http</c>, <see cref="WebSocketScope"/> for
+/// <c>websocket</c>, <see cref="LifespanScope"/> for <c>lifespan</c>.
 /// </summary>
 public abstract class AsgiScope
 {

@@ -121,6 +121,9 @@ public sealed record HyperOptions
     /// <summary>HTTP/2 limits and flood defences.</summary>
     public Http2Limits Http2 { get; init; } = new();
 
+    /// <summary>WebSocket sizes, timers and switches (RFC 6455, RFC 7692).</summary>
+    public WebSocketLimits WebSockets { get; init; } = new();
+
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public HyperOptions Validate()
     {
@@ -161,6 +164,7 @@ public sealed record HyperOptions
         if (Http11.MaxBodySize < 0) throw new OptionsValidationException("max_body_size", "must be 0 (no limit) or more");
         Tls.Validate();
         Http2.Validate(Positive);
+        WebSockets.Validate();
         return this;
     }
 

@@ -8,7 +8,7 @@ namespace Hyper.Core.Configuration;
 public sealed record WebSocketLimits
 {
     /// <summary>Largest message in bytes, after inflating; larger closes with 1009. Checked on frame headers before buffering.</summary>
-    [OptionKey("websocket_max_message_size", Help = "WebSocket: largest message in bytes, after decompression (larger: close 1009)")]
+    [OptionKey("websocket_max_message_size", Flag = "websocket-max-message-size", Help = "WebSocket: largest message in bytes, after decompression (larger: close 1009)")]
     public long MaxMessageSize { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Empty non-final frames allowed in one message; more closes with 1008 (a fragmentation flood carries no data).</summary>
@@ -16,19 +16,19 @@ public sealed record WebSocketLimits
     public int MaxEmptyFragments { get; init; } = 100;
 
     /// <summary>How often the server pings an open connection; null sends no pings (Hypercorn's default).</summary>
-    [OptionKey("websocket_ping_interval", Help = "WebSocket: seconds between server pings; unset = no pings")]
+    [OptionKey("websocket_ping_interval", Flag = "websocket-ping-interval", Help = "WebSocket: seconds between server pings; unset = no pings")]
     public TimeSpan? PingInterval { get; init; }
 
     /// <summary>How long a ping may go unanswered before the peer is taken for dead and the connection closed (1011).</summary>
-    [OptionKey("websocket_pong_timeout", Help = "WebSocket: seconds to wait for the pong to a server ping")]
+    [OptionKey("websocket_pong_timeout", Flag = "websocket-pong-timeout", Help = "WebSocket: seconds to wait for the pong to a server ping")]
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long to wait for the peer's Close frame after sending one before dropping the connection.</summary>
-    [OptionKey("websocket_close_timeout", Help = "WebSocket: seconds to wait for the peer's close reply")]
+    [OptionKey("websocket_close_timeout", Flag = "websocket-close-timeout", Help = "WebSocket: seconds to wait for the peer's close reply")]
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Accept permessage-deflate (RFC 7692) when a client offers it. Off by default: compression costs memory per connection.</summary>
-    [OptionKey("websocket_compression", Help = "WebSocket: accept permessage-deflate when offered")]
+    [OptionKey("websocket_compression", Flag = "websocket-compression", Help = "WebSocket: accept permessage-deflate when offered")]
     public bool Compression { get; init; }
 
     /// <summary>Largest LZ77 window the server compresses with, in bits (9–15; 2^bits bytes). Smaller saves memory per connection.</summary>
@@ -48,8 +48,16 @@ public sealed record WebSocketLimits
     public bool ClientNoContextTakeover { get; init; }
 
     /// <summary>Origins (scheme://host[:port], compared case-insensitively) allowed to open WebSockets; empty allows any. Others get 403.</summary>
-    [OptionKey("websocket_allowed_origins", Help = "WebSocket: allowed Origin values (repeatable); none = any")]
+    [OptionKey("websocket_allowed_origins", Flag = "websocket-allowed-origin", Help = "WebSocket: allowed Origin values (repeatable); none = any")]
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Bytes of a message handed to the connection at a time: a send waits for each part to be flushed (or, over
+    /// HTTP/2, taken into the stream's window) before the next, so a client that stops reading holds the application's
+    /// send with at most this much (plus the transport's buffer) queued on its behalf.
+    /// </summary>
+    [OptionKey("websocket_send_buffer", Flag = "websocket-send-buffer", Help = "WebSocket: bytes of outgoing message queued at a time before send() waits")]
+    public int SendBuffer { get; init; } = 64 * 1024;
 
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public WebSocketLimits Validate()
@@ -57,6 +65,7 @@ public sealed record WebSocketLimits
         // A message is handed to the application as one array.
         if (MaxMessageSize <= 0 || MaxMessageSize > Array.MaxLength)
             throw new OptionsValidationException("websocket_max_message_size", $"must be between 1 and {Array.MaxLength}, got {MaxMessageSize}");
+        if (SendBuffer < 1024) throw new OptionsValidationException("websocket_send_buffer", $"must be at least 1024, got {SendBuffer}");
         if (MaxEmptyFragments < 0) throw new OptionsValidationException("websocket_max_empty_fragments", $"must be 0 or more, got {MaxEmptyFragments}");
         if (PingInterval is { } ping && ping <= TimeSpan.Zero)
             throw new OptionsValidationException("websocket_ping_interval", $"must be greater than 0 (or unset), got {ping.TotalSeconds}");

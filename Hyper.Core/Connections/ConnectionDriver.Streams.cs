@@ -38,6 +38,27 @@ internal sealed partial class ConnectionDriver : IStreamConnection
         // One request at a time: nobody reads unless the stream does. Multiplexed: the reader runs on its own.
         _multiplexed is null ? PumpAsync(stream) : WaitForStreamInputAsync(stream);
 
+    void IStreamConnection.Wake(IStreamHandler stream)
+    {
+        // One request at a time: the stream's wait is the owner's read, which a cancel ends (the pump looks again).
+        if (_multiplexed is null) _reader.CancelPendingRead();
+        // Multiplexed: the stream's signal lives under the gate, which this caller (a timer thread, say) may not hold.
+        else CallbackGuard.Forget(WakeStreamAsync(stream.Id), "stream wake-up");
+    }
+
+    private async Task WakeStreamAsync(long streamId)
+    {
+        await EnterAsync();
+        try
+        {
+            WakeStream(streamId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     // Pooled state machines: a send suspends once per request on the hot path.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SubmitAsync(IStreamHandler stream, StreamCommand command)
@@ -101,6 +122,13 @@ internal sealed partial class ConnectionDriver : IStreamConnection
         {
             case StreamCommandKind.StartResponse:
                 _protocol.StartResponse(streamId, command.Status, ComposeHeaders(command.Headers!), endStream: false, now, _writer);
+                if (command.Status == 101 && _multiplexed is null)
+                {
+                    // Switching Protocols (RFC 9110 §15.2.2): bytes already read after the request head are the stream's
+                    // now; the protocol takes them on the next read, which must not wait for new ones.
+                    _readBuffered = true;
+                    WakeOwner();
+                }
                 if (command.WithBody) _protocol.SendBody(streamId, command.Body.Span, command.EndStream, now, _writer);
                 break;
             case StreamCommandKind.CompleteResponse:

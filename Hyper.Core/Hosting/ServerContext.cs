@@ -39,6 +39,12 @@ public sealed class ServerContext
     /// <summary>The <c>server_names</c> option as bytes, compared against Host / :authority.</summary>
     internal byte[][] ServerNames { get; }
 
+    /// <summary>
+    /// Cancelled when graceful shutdown begins. Streams that outlive a response (a WebSocket) learn from it that they
+    /// should close (1001 Going Away) within the graceful timeout.
+    /// </summary>
+    public CancellationToken Stopping { get; init; }
+
     /// <summary>The lifespan <c>state</c>, copied into each request's scope.</summary>
     public Dictionary<string, object?> LifespanState { get; } = new();
 
@@ -53,5 +59,6 @@ public sealed class ServerContext
     /// The kinds of request stream, asked in order for each request head; the ASGI HTTP stream serves all, so it
     /// comes last. A new kind (a WebSocket session, an ASP.NET Core request) is one more factory before it.
     /// </summary>
-    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = [Streams.HttpStreamFactory.Instance];
+    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } =
+        [Streams.WebSocketStreamFactory.Instance, Streams.HttpStreamFactory.Instance];
 }

@@ -34,4 +34,10 @@ public sealed class RequestHead
 
     /// <summary>The client sent <c>Expect: 100-continue</c> and waits for it before sending the body.</summary>
     public bool ExpectsContinue { get; init; }
+
+    /// <summary>
+    /// The protocol an extended CONNECT asks the stream to carry (HTTP/2's <c>:protocol</c>, RFC 8441 §4; HTTP/3's,
+    /// RFC 9220), e.g. <c>websocket</c>; null for every other request.
+    /// </summary>
+    public string? Protocol { get; init; }
 }

@@ -39,4 +39,11 @@ public interface IStreamConnection
     /// completion). Returns false when no more input can come on this connection.
     /// </summary>
     ValueTask<bool> WaitForInputAsync(IStreamHandler stream);
+
+    /// <summary>
+    /// Makes a <see cref="WaitForInputAsync"/> of <paramref name="stream"/> that is in progress (or the next one) return
+    /// soon, so the stream can attend to news of its own: a timer it set, something its application did. The stream
+    /// should report <see cref="IStreamHandler.HasInput"/> until it has looked. Safe to call from any thread.
+    /// </summary>
+    void Wake(IStreamHandler stream);
 }

@@ -196,9 +196,12 @@ internal sealed class WebSocketFrameReader
         }
 
         // The limit is checked on the declared length, before any of the payload is buffered (a 2^62 length
-        // or a 17 MiB message never costs memory). For a compressed message this bounds the compressed bytes;
-        // the inflated bytes are bounded while inflating.
-        if (header.PayloadLength > MaxMessageSize - _messageLength)
+        // or a 17 MiB message never costs memory). For a compressed message this bounds the compressed bytes, with
+        // room for DEFLATE's framing of data that does not compress (5 bytes per stored block of at most 64 KiB, so
+        // a message at the limit is not refused for its overhead); the inflated bytes are bounded while inflating,
+        // and compressed bytes are never buffered whole, so the slack costs no memory.
+        var limit = MessageCompressed ? MaxMessageSize + MaxMessageSize / 256 + 1024 : MaxMessageSize;
+        if (header.PayloadLength > limit - _messageLength)
             throw new WebSocketProtocolException(WebSocketCloseStatus.MessageTooBig,
                 $"Message of more than {MaxMessageSize} bytes.");
         _messageLength += header.PayloadLength;

@@ -11,4 +11,9 @@ internal enum ResponseFraming
     Chunked,
     /// <summary>Until the connection closes: HTTP/1.0 with an unknown length (RFC 9112 §6.3 rule 8).</summary>
     CloseDelimited,
+    /// <summary>
+    /// After <c>101 Switching Protocols</c> (RFC 9110 §15.2.2): the bytes are the switched stream's own (a
+    /// WebSocket's frames), written as they are until the stream ends, which closes the connection.
+    /// </summary>
+    Tunnel,
 }

@@ -9,7 +9,8 @@ namespace Hello;
 /// <summary>
 /// The sample application, served with <c>hyper Hello.dll:Hello.HelloApp</c>. Routes: <c>GET /</c> plaintext,
 /// <c>GET /json</c>, <c>POST /echo</c>, <c>GET /stream</c> (chunked), <c>GET /slow?ms=N</c>, and
-/// <c>GET /_bench/allocated</c> and <c>GET /_bench/gc</c> for the benchmark; anything else 404.
+/// <c>GET /_bench/allocated</c> and <c>GET /_bench/gc</c> for the benchmark, and the WebSocket echo <c>/ws</c>; anything
+/// else 404.
 /// </summary>
 /// <remarks>
 /// The benchmark routes allocate nothing per request: messages are immutable records, so a whole
@@ -50,9 +51,26 @@ public static class HelloApp
     {
         HttpScope http => Http(http, receive, send),
         LifespanScope => Lifespan(receive, send),
-        // WebSocket: returning without accepting makes the server refuse the handshake (ASGI: 403).
+        WebSocketScope ws => WebSocket(ws, receive, send),
         _ => ValueTask.CompletedTask,
     };
+
+    /// <summary>
+    /// <c>/ws</c>: an echo, text back as text and bytes as bytes, until the client closes. Any other path is refused:
+    /// closing before accepting answers the handshake with 403.
+    /// </summary>
+    private static async ValueTask WebSocket(WebSocketScope scope, AsgiReceive receive, AsgiSend send)
+    {
+        if (await receive() is not WebSocketConnect) return;
+        if (scope.Path != "/ws")
+        {
+            await send(new WebSocketClose());
+            return;
+        }
+        await send(WebSocketAccept.Plain);
+        while (await receive() is WebSocketReceive message)
+            await send(new WebSocketSend(message.Text, message.Bytes));
+    }
 
     private static ValueTask Http(HttpScope scope, AsgiReceive receive, AsgiSend send)
     {

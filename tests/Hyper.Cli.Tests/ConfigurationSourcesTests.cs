@@ -129,6 +129,73 @@ public class ConfigurationSourcesTests
     }
 
     [Fact]
+    public void Toml_WebSocketKeys_Bind()
+    {
+        using var directory = new TemporaryDirectory();
+        var file = directory.Write("ws.toml", """
+            websocket_max_message_size = 1048576
+            websocket_ping_interval = 20
+            websocket_pong_timeout = 5
+            websocket_close_timeout = 2
+            websocket_compression = true
+            websocket_server_max_window_bits = 12
+            websocket_allowed_origins = ["https://a.example"]
+            websocket_send_buffer = 32768
+            """);
+
+        var ws = Bind(new ConfigurationSources().AddFile(file)).WebSockets;
+
+        ws.MaxMessageSize.Should().Be(1048576);
+        ws.PingInterval.Should().Be(TimeSpan.FromSeconds(20));
+        ws.PongTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        ws.CloseTimeout.Should().Be(TimeSpan.FromSeconds(2));
+        ws.Compression.Should().BeTrue();
+        ws.ServerMaxWindowBits.Should().Be(12);
+        ws.AllowedOrigins.Should().Equal("https://a.example");
+        ws.SendBuffer.Should().Be(32768);
+    }
+
+    [Fact]
+    public void Defaults_WebSockets_AreHypercornsAndSafe()
+    {
+        var ws = Bind(new ConfigurationSources()).WebSockets;
+
+        ws.MaxMessageSize.Should().Be(16 * 1024 * 1024);
+        ws.PingInterval.Should().BeNull();
+        ws.Compression.Should().BeFalse();
+        ws.AllowedOrigins.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Environment_WebSocketVariables_SetKeys()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["HYPER_WEBSOCKET_PING_INTERVAL"] = "7.5",
+            ["HYPER_WEBSOCKET_ALLOWED_ORIGINS"] = "https://a.example, https://b.example:8443",
+        };
+
+        var ws = Bind(new ConfigurationSources().AddEnvironment(environment)).WebSockets;
+
+        ws.PingInterval.Should().Be(TimeSpan.FromSeconds(7.5));
+        ws.AllowedOrigins.Should().Equal("https://a.example", "https://b.example:8443");
+    }
+
+    [Theory]
+    [InlineData("HYPER_WEBSOCKET_SEND_BUFFER", "10", "websocket_send_buffer")]
+    [InlineData("HYPER_WEBSOCKET_MAX_MESSAGE_SIZE", "0", "websocket_max_message_size")]
+    [InlineData("HYPER_WEBSOCKET_PONG_TIMEOUT", "0", "websocket_pong_timeout")]
+    [InlineData("HYPER_WEBSOCKET_ALLOWED_ORIGINS", "example.com", "websocket_allowed_origins")]
+    public void Environment_BadWebSocketValue_IsErrorNamingKey(string variable, string value, string key)
+    {
+        var environment = new Dictionary<string, string?> { [variable] = value };
+
+        var act = () => Bind(new ConfigurationSources().AddEnvironment(environment));
+
+        act.Should().Throw<OptionsValidationException>().Where(e => e.Key == key);
+    }
+
+    [Fact]
     public void Environment_ListVariable_IsCommaSeparated()
     {
         var environment = new Dictionary<string, string?> { ["HYPER_BIND"] = "127.0.0.1:8001, [::1]:8001" };

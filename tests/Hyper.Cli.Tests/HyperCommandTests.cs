@@ -67,6 +67,25 @@ public class HyperCommandTests
     }
 
     [Fact]
+    public async Task WebSocketFlags_SetTheirKeys()
+    {
+        var options = await OptionsFrom("--websocket-max-message-size", "1048576", "--websocket-ping-interval", "15",
+            "--websocket-pong-timeout", "4", "--websocket-close-timeout", "2.5", "--websocket-compression",
+            "--websocket-allowed-origin", "https://a.example", "--websocket-allowed-origin", "https://b.example",
+            "--websocket-send-buffer", "16384");
+
+        var ws = options.WebSockets;
+        ws.MaxMessageSize.Should().Be(1048576);
+        ws.PingInterval.Should().Be(TimeSpan.FromSeconds(15));
+        ws.PongTimeout.Should().Be(TimeSpan.FromSeconds(4));
+        ws.CloseTimeout.Should().Be(TimeSpan.FromSeconds(2.5));
+        ws.Compression.Should().BeTrue();
+        ws.AllowedOrigins.Should().Equal("https://a.example", "https://b.example");
+        ws.SendBuffer.Should().Be(16384);
+        (await OptionsFrom("--no-websocket-compression")).WebSockets.Compression.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task StringFlags_SetTheirKeys()
     {
         var options = await OptionsFrom(

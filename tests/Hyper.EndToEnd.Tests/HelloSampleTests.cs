@@ -53,6 +53,32 @@ public sealed class HelloSampleTests
             (await client.GetStringAsync(new Uri(baseUri, "/_bench/gc"))).Should().Be("collected"));
     }
 
+    [Fact]
+    public async Task WebSocket_Ws_EchoesTextAsTextAndBytesAsBytes()
+    {
+        await WithHelloAsync(async (_, baseUri) =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
+            var buffer = new byte[1024];
+
+            await socket.SendAsync("hi there"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, cts.Token);
+            var text = await socket.ReceiveAsync(buffer, cts.Token);
+            text.MessageType.Should().Be(System.Net.WebSockets.WebSocketMessageType.Text);
+            System.Text.Encoding.UTF8.GetString(buffer, 0, text.Count).Should().Be("hi there");
+
+            var bytes = RandomBody(300);
+            await socket.SendAsync(bytes, System.Net.WebSockets.WebSocketMessageType.Binary, true, cts.Token);
+            var binary = await socket.ReceiveAsync(buffer, cts.Token);
+            binary.MessageType.Should().Be(System.Net.WebSockets.WebSocketMessageType.Binary);
+            buffer.AsSpan(0, binary.Count).ToArray().Should().Equal(bytes);
+
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", cts.Token);
+            socket.CloseStatus.Should().Be(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
+        });
+    }
+
     private static async Task WithHelloAsync(Func<HttpClient, Uri, Task> test)
     {
         using var hyper = HyperProcess.Start(HyperProcess.HelloApp, "--bind", "127.0.0.1:0");

@@ -195,5 +195,8 @@ public sealed class HttpStreamTests
             OnWait?.Invoke(stream);
             return ValueTask.FromResult(OnWait is not null);
         }
+
+        // An HTTP stream has no news of its own to be woken for.
+        public void Wake(IStreamHandler stream) { }
     }
 }

@@ -98,6 +98,22 @@ public sealed class PerMessageDeflateTests
         }
     }
 
+    [Fact] // A message at the limit that does not compress is a little larger compressed: DEFLATE's framing is not refused.
+    public void IncompressibleMessageAtTheLimit_IsAccepted()
+    {
+        const int limit = 256 * 1024;
+        var data = new byte[limit];
+        new Random(7).NextBytes(data);
+        using var deflater = new PerMessageDeflater(15, noContextTakeover: true);
+        var compressed = deflater.Compress(data, true).ToArray();
+        compressed.Length.Should().BeGreaterThan(limit, "random bytes do not compress");
+
+        using var server = CompressedServer(limit);
+        var events = Feed(server, [ClientFrame(WebSocketOpcode.Binary, compressed, rsv1: true)]);
+
+        events.Should().ContainSingle().Which.Should().StartWith("binary:").And.HaveLength("binary:".Length + 2 * limit);
+    }
+
     [Fact] // WS-05: 4 GiB of zeros in 4 MB of deflate is stopped at the 16 MiB limit, memory growth < 20 MiB.
     public void WS05_FourGiBBomb_Fails1009WithBoundedMemory()
     {
