@@ -49,6 +49,20 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
     {
         if (commandLine is null) return UsageError("workers: this host cannot start worker processes (no command line to repeat)");
         if (!OperatingSystem.IsLinux()) return UsageError("workers: worker processes need Linux (inherited sockets, signals)");
+        if (OpenLogging(options, out var error) is not { } logging) return error;
+        using var ownedLogging = logging;
+        var logger = logging.LoggerFactory.CreateLogger("hyper.error");
+        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The logs <paramref name="options"/> name, with failures in callbacks and last-chance exceptions sent to the
+    /// error log (with their connection when known); null and a usage error when the options are wrong.
+    /// </summary>
+    private LoggingResources? OpenLogging(HyperOptions options, out int error)
+    {
+        error = 0;
         LoggingResources logging;
         try
         {
@@ -56,13 +70,11 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         }
         catch (OptionsValidationException e)
         {
-            return UsageError(e.Message);
+            error = UsageError(e.Message);
+            return null;
         }
-        using var ownedLogging = logging;
-        var logger = logging.LoggerFactory.CreateLogger("hyper.error");
-        UnhandledExceptionLog.Install(logger);
-        using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
-        return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
+        UnhandledExceptionLog.Install(logging.LoggerFactory.CreateLogger("hyper.error"));
+        return logging;
     }
 
     /// <summary>This command again: the same executable (or <c>dotnet hyper.dll</c>) and the same arguments.</summary>
@@ -89,18 +101,9 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
             InsecureBind = [.. launch.InsecureBind.Select(Inherited)],
         };
         using var channel = WorkerChannel.Open(launch.Channel);
-        LoggingResources logging;
-        try
-        {
-            logging = LoggingSetup.Create(options);
-        }
-        catch (OptionsValidationException e)
-        {
-            return UsageError(e.Message);
-        }
+        if (OpenLogging(options, out var error) is not { } logging) return error;
         using var ownedLogging = logging;
         var logger = logging.LoggerFactory.CreateLogger("hyper.error");
-        UnhandledExceptionLog.Install(logger);
         await using var container = BuildContainer(options, app, logging);
         var backends = AvailableBackends(container);
         if (!backends.Contains(options.WorkerClass, StringComparer.Ordinal))
@@ -153,18 +156,8 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
 
     private async Task<int> ServeInProcessAsync(HyperOptions options, AsgiApplication app, CancellationToken cancellationToken)
     {
-        LoggingResources logging;
-        try
-        {
-            logging = LoggingSetup.Create(options);
-        }
-        catch (OptionsValidationException e)
-        {
-            return UsageError(e.Message);
-        }
+        if (OpenLogging(options, out var error) is not { } logging) return error;
         using var ownedLogging = logging;
-        // Failures in callbacks and last-chance exceptions go to the error log, with their connection when known.
-        UnhandledExceptionLog.Install(logging.LoggerFactory.CreateLogger("hyper.error"));
         await using var container = BuildContainer(options, app, logging);
 
         var backends = AvailableBackends(container);
