@@ -129,7 +129,7 @@ while ((SECONDS < deadline)); do
     echo "  t=$((SECONDS - start))s $name rss=${rss}KiB live=${live}KiB errors=$e" >&2
   done
   round=$((round + 1))
-  [[ -z $baseline && $round -ge 1 ]] && baseline=$(live_kib)
+  [[ -n $baseline ]] || baseline=$(live_kib)
 done
 
 final=$(live_kib)

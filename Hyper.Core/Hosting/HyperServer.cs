@@ -167,10 +167,12 @@ public sealed class HyperServer
 
     private async Task<int> ServeAsync(CancellationToken stopping)
     {
-        var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time) { Stopping = stopping };
-        // The host's own kinds come first; the built-in ones stay as ServerContext lists them, the catch-all last.
-        if (StreamHandlers.Count > 0)
-            server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time) { Stopping = stopping, StreamHandlers = [.. StreamHandlers, .. server.StreamHandlers] };
+        // The host's own kinds come first, then the built-in ones, the catch-all last.
+        var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time)
+        {
+            Stopping = stopping,
+            StreamHandlers = StreamHandlers.Count == 0 ? ServerContext.BuiltInStreamHandlers : [.. StreamHandlers, .. ServerContext.BuiltInStreamHandlers],
+        };
         Volatile.Write(ref _context, server);
         var lifespan = new LifespanRunner(_app, _logger, server.LifespanState, ParseLifespanMode(_options.Lifespan));
         try

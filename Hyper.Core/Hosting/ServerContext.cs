@@ -59,6 +59,9 @@ public sealed class ServerContext
     /// The kinds of request stream, asked in order for each request head; the ASGI HTTP stream serves all, so it
     /// comes last. A new kind (a WebSocket session, an ASP.NET Core request) is one more factory before it.
     /// </summary>
-    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } =
+    internal IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = BuiltInStreamHandlers;
+
+    /// <summary>The kinds Hyper serves itself, the catch-all last; a host's own kinds go before them.</summary>
+    internal static readonly IReadOnlyList<Streams.IStreamHandlerFactory> BuiltInStreamHandlers =
         [Streams.WebSocketStreamFactory.Instance, Streams.HttpStreamFactory.Instance];
 }
