@@ -111,6 +111,7 @@ internal sealed class EventLoop : IDisposable
     private void Run()
     {
         t_current = this;
+        NonBlockingThread.MarkCurrent(true);
         System.Threading.SynchronizationContext.SetSynchronizationContext(SynchronizationContext);
         try
         {
@@ -141,6 +142,7 @@ internal sealed class EventLoop : IDisposable
             LinuxEpoll.Close(_wakeFd);
             LinuxEpoll.Close(_epoll);
             t_current = null;
+            NonBlockingThread.MarkCurrent(false);
             _stopped.TrySetResult();
         }
     }

@@ -260,7 +260,17 @@ public sealed class MinimalApiTests
 
         (await client.PostAsync("/sync", new StringContent("abc"))).StatusCode.Should().Be(HttpStatusCode.InternalServerError);
         var allowed = await client.PostAsync("/sync-allowed", new StringContent("abc"));
-        (await allowed.Content.ReadAsStringAsync()).Should().Be("abc");
+        if (server == "single-thread-loop")
+        {
+            // Blocking the loop would wait for body data only the loop can read (it hung one run in six over h2c
+            // before the refusal): refused even when allowed, and the connection and the loop live on.
+            allowed.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+            (await client.PostAsync("/sync-allowed", new StringContent("abc"))).StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        }
+        else
+        {
+            (await allowed.Content.ReadAsStringAsync()).Should().Be("abc");
+        }
     }
 
     [Theory]
