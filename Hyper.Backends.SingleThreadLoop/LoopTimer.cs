@@ -11,6 +11,10 @@ internal sealed class LoopTimer : ITimer
     private readonly LoopTimerQueue _queue;
     private readonly TimerCallback _callback;
     private readonly object? _state;
+    // As System.Threading.Timer does, the creator's ExecutionContext flows into the callback: its AsyncLocals (the
+    // connection a failure is logged against, ConnectionLogContext) are there when the callback runs. Null when the
+    // creator suppressed the flow.
+    private readonly ExecutionContext? _context = ExecutionContext.Capture();
     private long _period;
     private bool _disposed;
 
@@ -51,7 +55,13 @@ internal sealed class LoopTimer : ITimer
         if (_disposed) return;
         Due = _period > 0 ? now + _period : long.MaxValue;
         if (Due != long.MaxValue) _queue.Schedule(this);
-        EventLoop.Invoke(static s => { var t = (LoopTimer)s!; t._callback(t._state); }, this);
+        EventLoop.Invoke(static s => ((LoopTimer)s!).Run(), this);
+    }
+
+    private void Run()
+    {
+        if (_context is null) _callback(_state);
+        else ExecutionContext.Run(_context, static s => { var t = (LoopTimer)s!; t._callback(t._state); }, this);
     }
 
     /// <summary>A duration as Stopwatch ticks; -1 for "never" (Timeout.InfiniteTimeSpan or any negative span).</summary>

@@ -87,6 +87,23 @@ public sealed class SchedulingContractTests
         Volatile.Read(ref fired).Should().Be(1);
     }
 
+    private static readonly AsyncLocal<string?> s_flowed = new();
+
+    [Theory]
+    [MemberData(nameof(BackendFactory.All), MemberType = typeof(BackendFactory))]
+    public async Task Timer_Callback_SeesTheCreatorsAsyncLocals(string backendName)
+    {
+        // As System.Threading.Timer does: the connection a failure in the callback is logged against is an AsyncLocal.
+        await using var backend = BackendFactory.Create(backendName);
+        var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        s_flowed.Value = "connection 42";
+        using var timer = backend.Time.CreateTimer(_ => seen.TrySetResult(s_flowed.Value), null,
+            TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+        s_flowed.Value = null;
+
+        (await seen.Task.WaitAsync(Limit)).Should().Be("connection 42");
+    }
+
     [Theory]
     [MemberData(nameof(BackendFactory.All), MemberType = typeof(BackendFactory))]
     public async Task Timer_ChangedLater_FiresAtTheNewTime(string backendName)
