@@ -188,6 +188,21 @@ public sealed partial class Http3Connection
             throw new Http3Exception(Http3ErrorCode.MessageError, "invalid :path or :protocol", isConnectionError: false);
         }
 
+        // RFC 9114 §4.3.1: http and https have a mandatory authority, so the request carries :authority or host, not
+        // empty, and the same value when it carries both.
+        if (!isConnect && (c.Scheme.AsSpan().SequenceEqual("https"u8) || c.Scheme.AsSpan().SequenceEqual("http"u8)))
+        {
+            if (c.Authority is not { Length: > 0 } && c.Host is not { Length: > 0 })
+            {
+                throw new Http3Exception(Http3ErrorCode.MessageError, "no :authority or host for an http(s) request", isConnectionError: false);
+            }
+
+            if (c.Authority is not null && c.Host is not null && !c.Authority.AsSpan().SequenceEqual(c.Host))
+            {
+                throw new Http3Exception(Http3ErrorCode.MessageError, ":authority and host differ", isConnectionError: false);
+            }
+        }
+
         // RFC 9114 §4.1.2: a content-length that the body cannot match is malformed; an empty body is known here only
         // when the FIN came with the HEADERS.
         if (endsHere && c.ContentLength is > 0) throw new Http3Exception(Http3ErrorCode.MessageError, "content-length with an empty body", isConnectionError: false);

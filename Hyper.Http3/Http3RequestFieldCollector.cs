@@ -26,7 +26,10 @@ internal sealed class Http3RequestFieldCollector : IFieldLineSink
     public byte[]? Protocol { get; private set; }
     public long? ContentLength { get; private set; }
     public bool ExpectsContinue { get; private set; }
-    public bool HasHost { get; private set; }
+    public bool HasHost => Host is not null;
+
+    /// <summary>The host field's value, if the section has one.</summary>
+    public byte[]? Host { get; private set; }
 
     /// <summary>Why the section is malformed, or null.</summary>
     public string? Error { get; private set; }
@@ -42,7 +45,8 @@ internal sealed class Http3RequestFieldCollector : IFieldLineSink
         Method = null;
         Scheme = Path = Authority = Protocol = null;
         ContentLength = null;
-        ExpectsContinue = HasHost = false;
+        ExpectsContinue = false;
+        Host = null;
         Error = null;
     }
 
@@ -117,7 +121,13 @@ internal sealed class Http3RequestFieldCollector : IFieldLineSink
         }
         else if (name.SequenceEqual("host"u8))
         {
-            HasHost = true;
+            if (Host is not null)
+            {
+                Fail("repeated host");
+                return;
+            }
+
+            Host = value.ToArray();
         }
         else if (name.SequenceEqual("expect"u8) && Ascii.EqualsIgnoreCase(value, "100-continue"u8))
         {

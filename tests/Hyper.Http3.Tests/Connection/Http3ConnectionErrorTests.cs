@@ -237,6 +237,10 @@ public sealed class Http3ConnectionErrorTests
         { ":protocol without CONNECT", [(":method", "GET"), (":scheme", "https"), (":path", "/"), (":protocol", "websocket")] },
         { "CONNECT with :path", [(":method", "CONNECT"), (":authority", "a:443"), (":path", "/")] },
         { "CONNECT without :authority", [(":method", "CONNECT")] },
+        { "https without authority", [(":method", "GET"), (":scheme", "https"), (":path", "/")] },
+        { "empty :authority", [(":method", "GET"), (":scheme", "https"), (":path", "/"), (":authority", "")] },
+        { ":authority and host differ", [(":method", "GET"), (":scheme", "https"), (":path", "/"), (":authority", "a"), ("host", "b")] },
+        { "repeated host", [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("host", "a"), ("host", "a")] },
     };
 
     [Theory]

@@ -129,6 +129,16 @@ public sealed class Http3ConnectionRequestTests
     }
 
     [Fact]
+    public void HostInsteadOfAuthority_IsAccepted_AndMatchingBothToo()
+    {
+        var peer = new Http3TestPeer();
+        peer.Feed(0, Headers((":method", "GET"), (":scheme", "https"), (":path", "/"), ("host", "example.org")), fin: true);
+        Encoding.ASCII.GetString(peer.Single<RequestReceived>(0).Head.Authority.Span).Should().Be("example.org");
+        peer.Feed(4, Get("/", ("host", "example.com")), fin: true);
+        peer.Single<RequestReceived>(4).Head.Headers.Count(h => h.Name.Span.SequenceEqual("host"u8)).Should().Be(1);
+    }
+
+    [Fact]
     public void Expect100Continue_IsSentWhenTheBodyIsWanted()
     {
         var peer = new Http3TestPeer();
