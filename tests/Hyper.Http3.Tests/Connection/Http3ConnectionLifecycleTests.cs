@@ -54,6 +54,26 @@ public sealed class Http3ConnectionLifecycleTests
     }
 
     [Fact]
+    public void BlockedTrailers_WithTheFinBehindThem_EndTheRequestWhenUnblocked()
+    {
+        var peer = new Http3TestPeer(new Http3ConnectionOptions { QpackMaxTableCapacity = 4096, QpackBlockedStreams = 4 });
+        peer.OpenClientStreams();
+        var encoderStream = new ArrayBufferWriter<byte>();
+        var encoder = new TestDynamicEncoder(4096, encoderStream);
+        var trailers = encoder.EncodeSection(Fields(("x-checksum", "42")));
+
+        peer.Feed(0, [.. Request("POST", "/"), .. Data("abc"), .. HeadersFrame(trailers)], fin: true);
+        peer.Body(0).Should().Be("abc");
+        peer.Events.OfType<RequestBodyEnded>().Should().BeEmpty("the trailers wait for their insert");
+        peer.HeldLength(0).Should().Be(0, "the FIN came with the blocked section and was taken");
+
+        peer.Feed(ClientEncoderStream, encoderStream.WrittenSpan.ToArray());
+        var ended = peer.Single<RequestBodyEnded>(0);
+        Encoding.ASCII.GetString(ended.Trailers!.Single().Name.Span).Should().Be("x-checksum");
+        peer.Resumed.Should().BeEmpty("nothing was left to feed");
+    }
+
+    [Fact]
     public void BlockedRequest_ResetByTheClient_IsCancelledOnTheDecoderStream()
     {
         var peer = new Http3TestPeer(new Http3ConnectionOptions { QpackMaxTableCapacity = 4096, QpackBlockedStreams = 4 });
