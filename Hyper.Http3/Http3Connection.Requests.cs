@@ -303,7 +303,9 @@ public sealed partial class Http3Connection
         if (!_resets.TryTake(now)) throw new Http3Exception(Http3ErrorCode.ExcessiveLoad, "too many stream resets");
         if (!_requests.TryGetValue(streamId, out var stream))
         {
-            if (!_closed.Contains(streamId) && streamId > _highestRequestStreamId) _highestRequestStreamId = streamId;
+            // A stream reset before any of its bytes came: it was opened all the same (the final GOAWAY counts it),
+            // and whatever still arrives for it is dropped.
+            _highestRequestStreamId = Math.Max(_highestRequestStreamId, streamId);
             _closed.Add(streamId);
             return;
         }
