@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Hyper.AspNetCore.Tests;
+namespace Hyper.AspNetCore.Tests.WebSockets;
 
 /// <summary>
 /// ASP.NET Core's own WebSocket middleware (<c>app.UseWebSockets()</c>, <c>AcceptWebSocketAsync</c>) over Hyper's
@@ -18,14 +18,14 @@ public sealed class WebSocketTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     /// <summary>What the application saw of a session that the client abandoned.</summary>
-    private sealed class AbortObserver
+    internal sealed class AbortObserver
     {
         public TaskCompletionSource<string> ReceiveEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource RequestAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Accepted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private static void MapWebSockets(WebApplication app, AbortObserver? observer = null)
+    internal static void MapWebSockets(WebApplication app, AbortObserver? observer = null)
     {
         app.UseWebSockets();
         // Echoes every frame as it comes (type, bytes and end-of-message flag), so fragmentation goes both ways.
