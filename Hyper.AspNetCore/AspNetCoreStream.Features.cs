@@ -16,6 +16,7 @@ internal sealed partial class AspNetCoreStream : IFeatureCollection
         typeof(IRequestBodyPipeFeature), typeof(IHttpRequestBodyDetectionFeature), typeof(IHttpMaxRequestBodySizeFeature),
         typeof(IHttpConnectionFeature), typeof(IHttpRequestLifetimeFeature), typeof(IHttpRequestIdentifierFeature),
         typeof(IHttpRequestTrailersFeature), typeof(IHttpBodyControlFeature), typeof(IHttpUpgradeFeature),
+        typeof(IHttpMinRequestBodyDataRateFeature),
     ];
 
     // HTTP/2 only (Kestrel offers these on HTTP/2 and HTTP/3): trailers out, reset, the stream id, extended CONNECT.
