@@ -50,6 +50,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Concurrency.IServerBackend",
         "Hyper.Core.Concurrency.ITaskScope",
         "Hyper.Core.Concurrency.RequestTaskGroup",
+        "Hyper.Core.Concurrency.NonBlockingThread",
         // The one way backends, transports and hosts hand callbacks to the runtime (issue #9).
         "Hyper.Core.Concurrency.CallbackGuard",
         // Options and their binding (the CLI and a generic host bind the same way).
