@@ -15,12 +15,13 @@ internal sealed partial class AspNetCoreStream : IFeatureCollection
         typeof(IHttpRequestFeature), typeof(IHttpResponseFeature), typeof(IHttpResponseBodyFeature),
         typeof(IRequestBodyPipeFeature), typeof(IHttpRequestBodyDetectionFeature), typeof(IHttpMaxRequestBodySizeFeature),
         typeof(IHttpConnectionFeature), typeof(IHttpRequestLifetimeFeature), typeof(IHttpRequestIdentifierFeature),
-        typeof(IHttpRequestTrailersFeature), typeof(IHttpBodyControlFeature),
+        typeof(IHttpRequestTrailersFeature), typeof(IHttpBodyControlFeature), typeof(IHttpUpgradeFeature),
+        typeof(IHttpMinRequestBodyDataRateFeature),
     ];
 
-    // HTTP/2 only (Kestrel offers these on HTTP/2 and HTTP/3): trailers out, reset, the stream id.
+    // HTTP/2 only (Kestrel offers these on HTTP/2 and HTTP/3): trailers out, reset, the stream id, extended CONNECT.
     private static readonly Type[] MultiplexedFeatures =
-        [typeof(IHttpResponseTrailersFeature), typeof(IHttpResetFeature), typeof(IHttp2StreamIdFeature)];
+        [typeof(IHttpResponseTrailersFeature), typeof(IHttpResetFeature), typeof(IHttp2StreamIdFeature), typeof(IHttpExtendedConnectFeature)];
 
     private static readonly Type[] TlsFeatures = [typeof(ITlsConnectionFeature), typeof(ITlsHandshakeFeature)];
 

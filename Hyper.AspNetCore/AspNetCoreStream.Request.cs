@@ -143,7 +143,8 @@ internal sealed partial class AspNetCoreStream :
     // RFC 9110 §6.4.1 / RFC 9112 §6.3: a request has a body when it is framed with a length or chunked.
     bool IHttpRequestBodyDetectionFeature.CanHaveBody => _head.HasBody;
 
-    bool IHttpMaxRequestBodySizeFeature.IsReadOnly => _requestBody.HasStarted;
+    // A tunnel (an upgraded request, an extended CONNECT) has no body limit to change, as on Kestrel.
+    bool IHttpMaxRequestBodySizeFeature.IsReadOnly => _requestBody.HasStarted || IsTunnel;
 
     long? IHttpMaxRequestBodySizeFeature.MaxRequestBodySize
     {
@@ -151,6 +152,7 @@ internal sealed partial class AspNetCoreStream :
         set
         {
             if (_requestBody.HasStarted) throw new InvalidOperationException("The maximum request body size cannot be changed after the request body has started to be read.");
+            if (IsTunnel) throw new InvalidOperationException("The maximum request body size cannot be changed for an upgraded or extended CONNECT request.");
             if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), "The maximum request body size must not be negative.");
             _requestBody.MaxSize = value;
         }

@@ -35,7 +35,8 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
         _factory = factory;
         _head = head;
         Id = id;
-        _requestBody = new RequestBodyReader(this, factory.MaxRequestBodySize);
+        // An extended CONNECT's body is the tunnel it opens (RFC 8441 §5): the body size limit does not apply to it.
+        _requestBody = new RequestBodyReader(this, head.Protocol is null ? factory.MaxRequestBodySize : null, isTunnel: head.Protocol is not null);
         _responseBody = new ResponseBodyWriter(this);
         InitializeRequest();
     }
@@ -58,12 +59,21 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
     public void OnBody(ReadOnlySequence<byte> data)
     {
         if (data.IsEmpty || _applicationFinished) return;
-        _requestBody.Append(data);
+        Input.Append(data);
         _news = true;
     }
 
     public void OnBodyEnded(IReadOnlyList<HeaderField>? trailers)
     {
+        if (_upgradedInput is { } tunnel)
+        {
+            // HTTP/1.1 after a 101: the client closed its side of the connection. The application reads the end
+            // (0), and the request is aborted as on Kestrel, where the connection's end aborts an upgraded request.
+            tunnel.End();
+            _news = true;
+            OnAborted();
+            return;
+        }
         if (trailers is { Count: > 0 }) SetRequestTrailers(trailers);
         _requestTrailersAvailable = true;
         _requestBody.End();
@@ -74,7 +84,7 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
     {
         if (_completed || _aborted) return;
         _aborted = true;
-        _requestBody.Abort();
+        Input.Abort();
         CancellationTokenSource? source;
         lock (_sync) source = _abortedSource;
         if (source is null) return;
@@ -118,6 +128,7 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
         }
         _responseBody.Release();
         _requestBody.Release();
+        _upgradedInput?.Release();
     }
 
     private volatile bool _applicationFinished;
@@ -125,13 +136,14 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
     /// <summary>Starts the HTTP/1.1 disconnect watch (once): it reads until the response is over or the client leaves.</summary>
     internal void StartDisconnectWatch()
     {
-        if (_connection.IsMultiplexed || _disconnectWatch is not null || IsOver) return;
+        // After a 101 the connection is the application's tunnel: only its reads read it.
+        if (_connection.IsMultiplexed || _disconnectWatch is not null || IsOver || _upgradedInput is not null) return;
         _disconnectWatch = WatchForDisconnectAsync();
     }
 
     private async Task WatchForDisconnectAsync()
     {
-        while (!IsOver)
+        while (!IsOver && _upgradedInput is null)
         {
             // The body's end (and, with no body, its announcement) is all the news left for this request; the
             // application takes the body from the reader's pipe, not from here.
@@ -171,7 +183,7 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
     private void MarkAborted()
     {
         _aborted = true;
-        _requestBody.Abort();
+        Input.Abort();
         CancellationTokenSource? source;
         lock (_sync) source = _abortedSource;
         source?.Cancel();
@@ -196,7 +208,7 @@ internal sealed partial class AspNetCoreStream : IStreamHandler
             var more = _connection.IsMultiplexed && cancellationToken.CanBeCanceled
                 ? await wait.AsTask().WaitAsync(cancellationToken)
                 : await wait;
-            if (!more && !HasInput && !_requestBody.IsEnded) MarkAborted();
+            if (!more && !HasInput && !Input.IsEnded) MarkAborted();
             return more;
         }
         catch (Exception ex) when (ex is IOException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -12,8 +12,13 @@ namespace Hyper.AspNetCore;
 /// that reads the connection on the request's behalf, so nothing is read before the application asks). Consumed bytes
 /// go back to the connection as <see cref="StreamCommand.BodyConsumed"/>, which reopens HTTP/2 flow control
 /// (RFC 9113 §6.9). Bytes past the size limit fail the read with 413, as Kestrel does.
+/// <para>
+/// The same reader carries a tunnel's input (<paramref name="isTunnel"/>): an HTTP/1.1 connection after its 101, or
+/// the DATA frames of an HTTP/2 extended CONNECT stream (AspNetCoreStream.Upgrade.cs). A tunnel has no size limit, no
+/// 100 Continue, and its end is the peer's end of the connection or stream.
+/// </para>
 /// </summary>
-internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) : PipeReader
+internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize, bool isTunnel = false) : PipeReader
 {
     private static readonly PipeOptions InnerPipe = new(
         pauseWriterThreshold: 0, resumeWriterThreshold: 0,
@@ -115,7 +120,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
             {
                 _wanted = true;
                 // RFC 9110 §10.1.1: a held-back 100 Continue goes once the application reads.
-                if (stream.ExpectsContinue) await stream.SubmitAsync(StreamCommand.BodyWanted());
+                if (stream.ExpectsContinue && !isTunnel) await stream.SubmitAsync(StreamCommand.BodyWanted());
             }
             await stream.WaitForInputAsync(cancellationToken);
         }
@@ -144,7 +149,7 @@ internal sealed class RequestBodyReader(AspNetCoreStream stream, long? maxSize) 
         _lastBuffer = result.Buffer;
         _bufferOffset = _consumed;
         // HTTP/1.1: with the body read to its end, the request's disconnect watch may read the connection now.
-        if (result.IsCompleted) stream.StartDisconnectWatch();
+        if (result.IsCompleted && !isTunnel) stream.StartDisconnectWatch();
         return result;
     }
 

@@ -16,6 +16,9 @@ public sealed partial class Http11Connection
     private bool _bodyRateClockRunning;
     private long _bodyRateStartedAt;
     private long _bodyRateBytes;
+    // This request's minimum body rate: the settings' unless its stream set its own (SetMinRequestBodyRate).
+    private double _minBodyRate;
+    private TimeSpan _minBodyRateGrace;
 
     /// <summary>
     /// The earliest pending deadline. Before the first call that carries <c>now</c> the connection cannot know
@@ -35,7 +38,7 @@ public sealed partial class Http11Connection
                     ? MonotonicTime.After(_headStartedAt, _settings.RequestHeadersTimeout)
                     : MonotonicTime.After(_idleSince, _settings.KeepAliveTimeout);
             }
-            if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _settings.MinRequestBodyRate > 0)
+            if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _minBodyRate > 0)
                 deadline = Math.Min(deadline, BodyRateDeadline());
             // A tunnel's idleness is its stream's business (WebSocket pings), not the HTTP read timeout's.
             if (WantsInput && _read != Http11ReadState.Tunnel && _settings.ReadTimeout is { } readTimeout)
@@ -62,7 +65,7 @@ public sealed partial class Http11Connection
             }
         }
 
-        if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _settings.MinRequestBodyRate > 0 && now >= BodyRateDeadline())
+        if (_read == Http11ReadState.ReadingBody && _bodyRateClockRunning && _minBodyRate > 0 && now >= BodyRateDeadline())
         {
             Reject(Http11RejectReason.BodyDataRateTooLow, "request body arrived below the minimum data rate");
             return;
@@ -110,6 +113,18 @@ public sealed partial class Http11Connection
         return false;
     }
 
+    /// <summary>
+    /// The request's own minimum body rate (ASP.NET Core's per-request feature). Counted from when its body started,
+    /// as the settings' rate is: a stricter rate can fail at once for a body that is already behind it.
+    /// </summary>
+    public void SetMinRequestBodyRate(long streamId, double bytesPerSecond, TimeSpan grace, long now)
+    {
+        if (!IsCurrentStream(streamId)) return;
+        LearnTime(now);
+        _minBodyRate = bytesPerSecond;
+        _minBodyRateGrace = grace;
+    }
+
     private void StartBodyRateClock(long now)
     {
         _bodyRateClockRunning = true;
@@ -124,9 +139,9 @@ public sealed partial class Http11Connection
     /// </summary>
     private long BodyRateDeadline()
     {
-        var covered = _bodyRateBytes / _settings.MinRequestBodyRate * TimeSpan.TicksPerSecond;
+        var covered = _bodyRateBytes / _minBodyRate * TimeSpan.TicksPerSecond;
         var coveredTicks = covered >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)covered + 1;
-        var wait = Math.Max(_settings.MinRequestBodyRateGrace.Ticks, coveredTicks);
+        var wait = Math.Max(_minBodyRateGrace.Ticks, coveredTicks);
         return MonotonicTime.After(_bodyRateStartedAt, TimeSpan.FromTicks(wait));
     }
 }

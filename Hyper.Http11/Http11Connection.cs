@@ -102,6 +102,8 @@ public sealed partial class Http11Connection : IStreamProtocol
         _continueSent = false;
         _drainingBody = false;
         _bodyRateClockRunning = false;
+        _minBodyRate = _settings.MinRequestBodyRate;
+        _minBodyRateGrace = _settings.MinRequestBodyRateGrace;
         _events.Enqueue(new RequestReceived(_streamId, request.Head));
 
         switch (request.Framing)

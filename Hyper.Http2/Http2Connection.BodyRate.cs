@@ -10,10 +10,26 @@ namespace Hyper.Http2;
 // application does not read, or another stream holds the connection window) cannot send, and is not blamed for it.
 public sealed partial class Http2Connection
 {
+    // Some stream set a rate of its own (SetMinRequestBodyRate): the clocks run even with the settings' rate off.
+    private bool _ownBodyRates;
+
+    /// <summary>
+    /// One stream's own minimum body rate (ASP.NET Core's per-request feature); 0 turns its check off. Time already
+    /// counted stays counted: a stricter rate can fail at once for a body that is already behind it.
+    /// </summary>
+    public void SetMinRequestBodyRate(long streamId, double bytesPerSecond, TimeSpan grace, long now)
+    {
+        if (streamId > int.MaxValue || !_streams.TryGetValue((int)streamId, out var stream)) return;
+        stream.MinBodyRate = bytesPerSecond;
+        stream.MinBodyRateGrace = grace;
+        if (bytesPerSecond > 0) _ownBodyRates = true;
+        UpdateBodyClocks(now);
+    }
+
     /// <summary>Whether the client may send this stream's body now, so that its silence counts against it.</summary>
     private bool ClientMaySendBody(Http2Stream stream)
     {
-        if (_settings.MinRequestBodyRate <= 0 || !stream.HandlerRunning || stream.ReceivingClosed || stream.BodyRefused || stream.IsPush) return false;
+        if (stream.MinBodyRate <= 0 || !stream.HandlerRunning || stream.ReceivingClosed || stream.BodyRefused || stream.IsPush) return false;
         // RFC 9110 §10.1.1: a client that asked for 100-continue waits for it before sending.
         if (stream.ExpectsContinue && !stream.ContinueSent) return false;
         var rest = stream.ContentLength is { } declared ? declared - stream.ReceivedBodyBytes : long.MaxValue;
@@ -26,7 +42,7 @@ public sealed partial class Http2Connection
     /// <summary>Starts or pauses every stream's body clock to match what the client may do now.</summary>
     private void UpdateBodyClocks(long now)
     {
-        if (_settings.MinRequestBodyRate <= 0) return;
+        if (_settings.MinRequestBodyRate <= 0 && !_ownBodyRates) return;
         foreach (var stream in _streams.Values)
         {
             var run = ClientMaySendBody(stream);
@@ -51,15 +67,16 @@ public sealed partial class Http2Connection
     private long BodyRateDeadline(Http2Stream stream)
     {
         if (stream.BodyClockSince == long.MaxValue) return long.MaxValue;
-        var covered = stream.BodyClockBytes / _settings.MinRequestBodyRate * TimeSpan.TicksPerSecond;
+        if (stream.MinBodyRate <= 0) return long.MaxValue;
+        var covered = stream.BodyClockBytes / stream.MinBodyRate * TimeSpan.TicksPerSecond;
         var coveredTicks = covered >= long.MaxValue / 4 ? long.MaxValue / 4 : (long)covered + 1;
-        var allowed = Math.Max(_settings.MinRequestBodyRateGrace.Ticks, coveredTicks) - stream.BodyClockCounted;
+        var allowed = Math.Max(stream.MinBodyRateGrace.Ticks, coveredTicks) - stream.BodyClockCounted;
         return allowed >= long.MaxValue - stream.BodyClockSince ? long.MaxValue : stream.BodyClockSince + Math.Max(0, allowed);
     }
 
     private long EarliestBodyRateDeadline()
     {
-        if (_settings.MinRequestBodyRate <= 0) return long.MaxValue;
+        if (_settings.MinRequestBodyRate <= 0 && !_ownBodyRates) return long.MaxValue;
         var earliest = long.MaxValue;
         foreach (var stream in _streams.Values) earliest = Math.Min(earliest, BodyRateDeadline(stream));
         return earliest;
@@ -71,7 +88,7 @@ public sealed partial class Http2Connection
     /// </summary>
     private void RejectSlowBodies(long now, IBufferWriter<byte> output)
     {
-        if (_settings.MinRequestBodyRate <= 0) return;
+        if (_settings.MinRequestBodyRate <= 0 && !_ownBodyRates) return;
         List<Http2Stream>? slow = null;
         foreach (var stream in _streams.Values)
         {

@@ -174,6 +174,10 @@ public sealed partial class Http2Connection
             ContentLength = c.ContentLength,
             IsHead = c.Method == "HEAD",
             IsTunnel = isExtendedConnect,
+            // A tunnel (RFC 8441) carries another protocol whose silences are its own: no body rate, as on HTTP/1.1
+            // after a 101, where the rate stops with the request body.
+            MinBodyRate = isExtendedConnect ? 0 : _settings.MinRequestBodyRate,
+            MinBodyRateGrace = _settings.MinRequestBodyRateGrace,
             ExpectsContinue = c.ExpectsContinue,
             HandlerRunning = true,
             HoldsSlot = true,

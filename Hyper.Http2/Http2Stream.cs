@@ -64,6 +64,10 @@ internal sealed class Http2Stream(int id, long sendWindow, int receiveWindow)
     /// runs, <see cref="BodyClockBytes"/> the body bytes received so far.
     /// </summary>
     public long BodyClockSince { get; set; } = long.MaxValue;
+
+    /// <summary>This stream's minimum body rate in bytes per second (0: none) and its grace period: the settings' unless the stream set its own.</summary>
+    public double MinBodyRate { get; set; }
+    public TimeSpan MinBodyRateGrace { get; set; }
     public long BodyClockCounted { get; set; }
     public long BodyClockBytes { get; set; }
 

@@ -152,6 +152,11 @@ internal sealed partial class ConnectionDriver : IStreamConnection
             case StreamCommandKind.BodyConsumed:
                 _multiplexed?.RequestBodyConsumed(streamId, command.Bytes, now, _writer);
                 break;
+            case StreamCommandKind.MinRequestBodyRate:
+                _protocol.SetMinRequestBodyRate(streamId, command.Rate, command.Grace, now);
+                // The protocol's next deadline may have moved.
+                ArmTimer();
+                break;
             case StreamCommandKind.Abort:
                 _protocol.AbortStream(streamId, _writer);
                 break;

@@ -48,6 +48,13 @@ public interface IStreamProtocol
     /// </summary>
     void RequestBodyWanted(long streamId, long now, IBufferWriter<byte> output);
 
+    /// <summary>
+    /// Changes the minimum request body rate for one request (ASP.NET Core's <c>IHttpMinRequestBodyDataRateFeature</c>):
+    /// <paramref name="bytesPerSecond"/> after <paramref name="grace"/>, 0 for no minimum. A protocol without a body
+    /// rate rule ignores it.
+    /// </summary>
+    void SetMinRequestBodyRate(long streamId, double bytesPerSecond, TimeSpan grace, long now) { }
+
     /// <summary>Abandons a stream mid-response (the application failed after starting): HTTP/1.1 closes the connection, HTTP/2 resets the stream.</summary>
     void AbortStream(long streamId, IBufferWriter<byte> output);
 

@@ -16,6 +16,8 @@ public readonly record struct StreamCommand
     public bool EndStream { get; private init; }
     public int Bytes { get; private init; }
     public RequestHead? PushRequest { get; private init; }
+    public double Rate { get; private init; }
+    public TimeSpan Grace { get; private init; }
 
     /// <summary>True when a <see cref="StreamCommandKind.StartResponse"/> carries the first body chunk (sent right after the head, in one write).</summary>
     public bool WithBody { get; private init; }
@@ -44,6 +46,9 @@ public readonly record struct StreamCommand
     public static StreamCommand BodyWanted() => new() { Kind = StreamCommandKind.BodyWanted };
 
     public static StreamCommand BodyConsumed(int bytes) => new() { Kind = StreamCommandKind.BodyConsumed, Bytes = bytes };
+
+    public static StreamCommand MinRequestBodyRate(double bytesPerSecond, TimeSpan grace) =>
+        new() { Kind = StreamCommandKind.MinRequestBodyRate, Rate = bytesPerSecond, Grace = grace };
 
     public static StreamCommand Abort() => new() { Kind = StreamCommandKind.Abort, EndStream = true };
 }

@@ -27,6 +27,9 @@ public enum StreamCommandKind
     /// <summary>The application took <see cref="StreamCommand.Bytes"/> of request body (flow control may reopen).</summary>
     BodyConsumed,
 
+    /// <summary>Change the request's minimum body rate to <see cref="StreamCommand.Rate"/> after <see cref="StreamCommand.Grace"/> (0: none).</summary>
+    MinRequestBodyRate,
+
     /// <summary>Abandon the stream mid-response; the connection closes after what is written.</summary>
     Abort,
 }

@@ -112,6 +112,7 @@ internal sealed partial class WebSocketStream
             }
         }
         _tunnelStarted = true;
+        RecordResponse(handshake.Status, headers);
         if (!await _connection.SubmitAsync(this, StreamCommand.StartResponse(handshake.Status, headers, withBody: false, ReadOnlyMemory<byte>.Empty, endStream: false)))
         {
             EndSession(WebSocketCloseStatus.AbnormalClosure, "");
@@ -127,6 +128,8 @@ internal sealed partial class WebSocketStream
         var command = _denial is { } start
             ? StreamCommand.StartResponse(start.Status, start.Headers, withBody: true, body.Body, endStream: !body.MoreBody)
             : StreamCommand.SendBody(body.Body, endStream: !body.MoreBody);
+        if (_denial is { } denial) RecordResponse(denial.Status, denial.Headers);
+        RecordSent(body.Body.Length);
         _denial = null;
         var applied = await _connection.SubmitAsync(this, command);
         if (!applied || !body.MoreBody) EndSession(WebSocketCloseStatus.AbnormalClosure, "");

@@ -193,6 +193,7 @@ internal sealed partial class WebSocketStream
             for (var offset = 0; offset < data.Length; offset += part)
             {
                 var slice = data.Slice(offset, Math.Min(part, data.Length - offset));
+                RecordSent(slice.Length);
                 if (!await _connection.SubmitAsync(this, StreamCommand.SendBody(slice, endStream: false))) break;
             }
         }

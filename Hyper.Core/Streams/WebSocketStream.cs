@@ -157,6 +157,7 @@ internal sealed partial class WebSocketStream : IStreamHandler
     public async Task RunAsync()
     {
         var server = _connection.Server;
+        StartAccessLog();
         _handshake = _head.Protocol is null
             ? WebSocketHandshake.ValidateUpgrade(_head, _limits)
             : WebSocketHandshake.ValidateExtendedConnect(_head, _head.Protocol, _limits);
@@ -173,6 +174,7 @@ internal sealed partial class WebSocketStream : IStreamHandler
             {
                 _turn.Release();
             }
+            LogAccess();
             return;
         }
 
@@ -199,6 +201,7 @@ internal sealed partial class WebSocketStream : IStreamHandler
         await _turn.WaitAsync();
         _socket?.Dispose();
         _turn.Release();
+        LogAccess();
     }
 
     private async Task RunApplicationAsync(TaskCompletionSource done)
@@ -277,9 +280,12 @@ internal sealed partial class WebSocketStream : IStreamHandler
         var fields = new List<HeaderField>(headers.Count + 1);
         fields.AddRange(headers);
         fields.AddRange(ErrorHeaders);
+        var body = System.Text.Encoding.UTF8.GetBytes(text);
+        RecordResponse(status, fields);
+        RecordSent(body.Length);
         try
         {
-            await _connection.SubmitAsync(this, StreamCommand.CompleteResponse(status, fields, System.Text.Encoding.UTF8.GetBytes(text)));
+            await _connection.SubmitAsync(this, StreamCommand.CompleteResponse(status, fields, body));
         }
         catch (ClientDisconnectedException) { }
         EndSession(WebSocketCloseStatus.AbnormalClosure, "");
