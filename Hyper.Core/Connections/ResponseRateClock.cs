@@ -16,11 +16,19 @@ internal enum ClientOwes
 /// <summary>
 /// The minimum response rate of one connection (docs/security.md SL-03), as Kestrel's MinResponseDataRate but judged on
 /// what the client really takes. A busy period starts when the server first waits on the client; its grace period is
-/// given once, however many flushes block and resume within it; from then on the bytes the client has taken since the
-/// busy period began must keep up with <c>min_response_rate</c> over the time counted. Only time while output waits for
-/// the client counts (an application that writes nothing, as in a long poll, costs the client nothing). The busy
-/// period ends only when the client has acknowledged everything sent: a reader that takes a little, blocks the server
-/// again, and so on, stays on the same clock and gets no new grace.
+/// given once, however many flushes block and resume within it. After the grace every second counted costs the client
+/// <c>min_response_rate</c> bytes, paid from what it takes; what it takes beyond that is banked, up to one grace period's
+/// worth (rate × grace), and the client is behind once the bank is overdrawn. The cap is what makes a tiny receive
+/// window cheap to judge: the client's own buffer, filled at once, would otherwise prepay many seconds of stalling
+/// (4 KiB at 240 B/s is 17 s), and a client that read a lot once could stall for as long as that paid for. The price:
+/// a client must not fall silent for longer than its bank lasts, so a reader whose TCP acknowledgements come in steps
+/// spaced wider than the grace period (a large window over loopback, read very slowly) is cut even if its average
+/// would pass.
+/// <para>
+/// Only time while output waits for the client counts (an application that writes nothing, as in a long poll, costs
+/// the client nothing). The busy period ends only when the client has acknowledged everything sent: a reader that
+/// takes a little, blocks the server again, and so on, stays on the same clock and gets no new grace.
+/// </para>
 /// <para>
 /// A check that comes late means the server itself did not run (a starved CPU, a paused machine): as Kestrel does with
 /// its heartbeat, each check counts at most one <see cref="Period"/> against the client.
@@ -36,7 +44,7 @@ internal sealed class ResponseRateClock(TimeProvider time, double minRate, TimeS
     private bool _paused;
     private long _lastCheck;
     private long _lastTaken;
-    private long _taken;
+    private double _bank;
     private TimeSpan _counted;
 
     /// <summary>Whether the clock counts time now (a busy period that is not paused).</summary>
@@ -53,7 +61,7 @@ internal sealed class ResponseRateClock(TimeProvider time, double minRate, TimeS
         {
             _busy = true;
             _counted = TimeSpan.Zero;
-            _taken = 0;
+            _bank = 0;
         }
         _paused = false;
         _lastCheck = time.GetTimestamp();
@@ -68,7 +76,7 @@ internal sealed class ResponseRateClock(TimeProvider time, double minRate, TimeS
         var now = time.GetTimestamp();
         var gap = time.GetElapsedTime(_lastCheck, now);
         _lastCheck = now;
-        _taken += Math.Max(0, taken - _lastTaken);
+        var earned = Math.Max(0, taken - _lastTaken);
         _lastTaken = taken;
         switch (owes)
         {
@@ -79,8 +87,10 @@ internal sealed class ResponseRateClock(TimeProvider time, double minRate, TimeS
                 _paused = true;
                 return false;
         }
+        var before = _counted;
         _counted += gap < Period ? gap : Period;
-        if (_counted <= grace) return false;
-        return _taken < minRate * (_counted - grace).TotalSeconds;
+        var charged = _counted <= grace ? TimeSpan.Zero : _counted - (before > grace ? before : grace);
+        _bank = Math.Min(_bank + earned - minRate * charged.TotalSeconds, minRate * grace.TotalSeconds);
+        return _bank < 0;
     }
 }

@@ -41,15 +41,42 @@ public sealed class ResponseRateClockTests
     [Fact]
     public void BurstyClientAboveTheRateOnAverage_IsNotBehind()
     {
-        // TCP acknowledges in window-sized steps: the client's receive buffer at once, then 64 KiB every 20 s as
-        // its window opens again (about 3 KiB/s).
+        // TCP acknowledges in window-sized steps: 16 KiB every 4 s is about 4 KB/s, each step within a grace of the last.
         _clock.Resume(0);
         long taken = 0;
         for (var i = 1; i <= 120; i++)
         {
-            if (i % 20 == 1) taken += 64 * 1024;
+            if (i % 4 == 1) taken += 16 * 1024;
             Tick(taken).Should().BeFalse($"second {i}");
         }
+    }
+
+    [Fact]
+    public void ReceiveBufferFilledAtOnce_BuysOneGraceOfStalling_NotMore()
+    {
+        // A tiny-window reader: its 4 KiB buffer is acknowledged at once, then nothing. Uncapped, 4 KiB would pay for
+        // 17 s at 240 B/s; the bank holds rate × grace = 1200 bytes, 5 s.
+        _clock.Resume(0);
+        var seconds = 1;
+        var behind = Tick(4096);
+        while (!behind && seconds < 60)
+        {
+            seconds++;
+            behind = Tick(4096);
+        }
+
+        seconds.Should().Be(11, "5 s of grace, 5 s paid from the bank, behind in the 11th");
+    }
+
+    [Fact]
+    public void ReaderThatOnceReadALot_CannotStallOnIt()
+    {
+        _clock.Resume(0);
+        for (var i = 1; i <= 10; i++) Tick(i * 1_000_000L).Should().BeFalse();
+        var stalled = 0;
+        while (!Tick(10_000_000L) && stalled < 60) stalled++;
+
+        stalled.Should().Be(5, "the bank is one grace period's worth, however much was read before");
     }
 
     [Fact]
