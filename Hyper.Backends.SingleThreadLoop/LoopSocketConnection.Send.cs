@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
+using Hyper.Core.Transport;
 
 namespace Hyper.Backends.SingleThreadLoop;
 
@@ -46,6 +47,12 @@ internal sealed partial class LoopSocketConnection : IValueTaskSource<bool>
 
     /// <summary>Bytes the kernel accepted so far; written on the loop, read by the driver's rate timer.</summary>
     public long BytesSent => Volatile.Read(ref _bytesSent);
+
+    private readonly TcpAcknowledgedBytes? _acknowledged;
+
+    /// <summary>What the peer acknowledged, from the kernel (TCP on Linux); -1 elsewhere (docs/security.md SL-03).
+    /// Read from the driver's rate timer, on any thread: getsockopt needs no loop.</summary>
+    public long BytesAcknowledged => _acknowledged?.Read() ?? -1;
 
     /// <summary>Sends every segment; false when the connection failed or was closed.</summary>
     private async ValueTask<bool> SendAsync(ReadOnlySequence<byte> buffer)

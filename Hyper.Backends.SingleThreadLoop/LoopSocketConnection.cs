@@ -51,6 +51,7 @@ internal sealed partial class LoopSocketConnection : ITransportConnection, IDupl
         _fd = (int)socket.Handle;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
+        _acknowledged = TcpAcknowledgedBytes.TryCreate(socket);
         // Readers resume inline where the pipe is completed (the loop); writers that wait are resumed on the loop
         // even when the other side advanced from another thread.
         _input = new Pipe(new PipeOptions(

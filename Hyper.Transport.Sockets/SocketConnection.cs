@@ -56,6 +56,7 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
         _time = time ?? TimeProvider.System;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
+        _acknowledged = TcpAcknowledgedBytes.TryCreate(socket);
         _input = new Pipe(new PipeOptions(
             pauseWriterThreshold: InputPauseThreshold, resumeWriterThreshold: InputPauseThreshold / 2,
             readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
@@ -144,12 +145,11 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
                 {
                     if (buffer.IsSingleSegment)
                     {
-                        CountSent(await _socket.SendAsync(buffer.First, SocketFlags.None, token).ConfigureAwait(false));
+                        await SendAsync(buffer.First, token).ConfigureAwait(false);
                     }
                     else
                     {
-                        foreach (var segment in buffer)
-                            CountSent(await _socket.SendAsync(segment, SocketFlags.None, token).ConfigureAwait(false));
+                        foreach (var segment in buffer) await SendAsync(segment, token).ConfigureAwait(false);
                     }
                 }
                 reader.AdvanceTo(buffer.End);
@@ -168,11 +168,25 @@ public sealed class SocketConnection : ITransportConnection, IDuplexPipe
     }
 
     private long _bytesSent;
+    private readonly TcpAcknowledgedBytes? _acknowledged;
 
+    /// <summary>Bytes handed to the kernel's send call so far (a send still in progress included).</summary>
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
-    // Only the send loop writes the count; the driver's rate timer reads it from another thread.
-    private void CountSent(int bytes) => Volatile.Write(ref _bytesSent, _bytesSent + bytes);
+    /// <summary>What the peer acknowledged, from the kernel (TCP on Linux); -1 elsewhere (docs/security.md SL-03).</summary>
+    public long BytesAcknowledged => _acknowledged?.Read() ?? -1;
+
+    /// <summary>
+    /// Sends one segment whole. It counts as sent when handed to the kernel, before the call returns: a send blocked
+    /// on a full socket buffer then shows as bytes sent but not acknowledged, which is what tells the rate clock that
+    /// the connection waits on its client (SocketAsyncEventArgs reports no partial progress).
+    /// </summary>
+    private ValueTask<int> SendAsync(ReadOnlyMemory<byte> segment, CancellationToken token)
+    {
+        // Only the send loop writes the count; the driver's rate timer reads it from another thread.
+        Volatile.Write(ref _bytesSent, _bytesSent + segment.Length);
+        return _socket.SendAsync(segment, SocketFlags.None, token);
+    }
 
     private void ShutdownSend()
     {

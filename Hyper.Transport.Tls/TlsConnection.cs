@@ -51,8 +51,14 @@ internal sealed class TlsConnection : ITransportConnection, IDuplexPipe
         CallbackGuard.Forget(SendLoopAsync(), "TLS send loop");
     }
 
-    /// <summary>Plaintext bytes encrypted and handed to the socket transport so far.</summary>
-    public long BytesSent => Volatile.Read(ref _bytesSent);
+    /// <summary>
+    /// Bytes handed to the network: the socket's own count (records, handshake included) where the socket transport
+    /// keeps one, so that it compares with <see cref="BytesAcknowledged"/>; else the plaintext encrypted so far.
+    /// </summary>
+    public long BytesSent => _inner.BytesSent >= 0 ? _inner.BytesSent : Volatile.Read(ref _bytesSent);
+
+    /// <summary>What the peer has acknowledged of the records: the socket underneath judges the client (SL-03).</summary>
+    public long BytesAcknowledged => _inner.BytesSent >= 0 ? _inner.BytesAcknowledged : -1;
 
     public IDuplexPipe Transport => this;
     public PipeReader Input => _input.Reader;

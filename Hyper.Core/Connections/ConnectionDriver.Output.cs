@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Hyper.Core.Application;
 using Hyper.Core.Protocols;
 using Hyper.Core.Concurrency;
+using Microsoft.Extensions.Logging;
 
 namespace Hyper.Core.Connections;
 
@@ -61,13 +62,13 @@ sealed partial class ConnectionDriver
                 if (result.IsCanceled)
                 {
                     Abort();
-                    throw new ClientDisconnectedException("The client did not read the response fast enough.");
+                    throw TooSlowReader();
                 }
                 if (result.IsCompleted)
                 {
                     _abort = true;
                     _current?.OnAborted();
-                    throw new ClientDisconnectedException();
+                    throw _tooSlowReader ? TooSlowReader() : new ClientDisconnectedException();
                 }
                 await EnterAsync();
                 try
@@ -97,6 +98,8 @@ sealed partial class ConnectionDriver
         }
     }
 
+    private static ClientDisconnectedException TooSlowReader() => new("The client did not read the response fast enough.");
+
     private bool _flushing;
     private TaskCompletionSource? _flushed;
 
@@ -117,18 +120,58 @@ sealed partial class ConnectionDriver
     {
         var options = _server.Options;
         if (options.MinResponseRate <= 0) return await flush;
-        if (_transport.BytesSent >= 0)
+        if (RateWatch() is { } watch)
         {
-            // Measured: once the grace period is over, what the client took since the flush blocked must keep up
-            // with the minimum rate, checked every second. How much is queued does not buy time (H2-07: HTTP/2
-            // can queue megabytes for a client that never reads).
-            var watch = new SlowFlushWatch(_writer, _transport, _server.Time, options.MinResponseRate, options.MinResponseRateGrace);
-            using var ticker = CallbackGuard.CreateTimer(_server.Time, static w => ((SlowFlushWatch)w!).Check(), watch, SlowFlushWatch.Period, SlowFlushWatch.Period);
-            return await flush;
+            // Measured: what the client takes (acknowledged bytes where the transport can tell) must keep up with the
+            // minimum rate once the connection's grace period is over, on one clock across flushes. How much is
+            // queued does not buy time (H2-07: HTTP/2 can queue megabytes for a client that never reads).
+            watch.FlushBlocked();
+            try { return await flush; }
+            finally { watch.FlushEnded(); }
         }
         var allowed = options.MinResponseRateGrace + TimeSpan.FromSeconds(pendingBytes / options.MinResponseRate);
         using var timer = CallbackGuard.CreateTimer(_server.Time, static w => ((PipeWriter)w!).CancelPendingFlush(), _writer, allowed, Timeout.InfiniteTimeSpan);
         return await flush;
+    }
+
+    private ResponseRateWatch? _rateWatch;
+    private volatile bool _tooSlowReader;
+
+    /// <summary>
+    /// The connection's response-rate watch, made when first needed (a flush that blocks, a close with output in
+    /// flight); null when the rate is off or the transport counts nothing. Called by the one flusher, or by the
+    /// close after the last flush: never twice at once.
+    /// </summary>
+    private ResponseRateWatch? RateWatch()
+    {
+        if (_rateWatch is not null) return _rateWatch;
+        var options = _server.Options;
+        if (options.MinResponseRate <= 0 || _transport.BytesSent < 0) return null;
+        return _rateWatch = new ResponseRateWatch(_transport, _server.Time, options.MinResponseRate, options.MinResponseRateGrace,
+            static d => ((ConnectionDriver)d!).OnTooSlowReader(), this);
+    }
+
+    /// <summary>From the watch's ticker: the client fell behind <c>min_response_rate</c>.</summary>
+    private void OnTooSlowReader()
+    {
+        _tooSlowReader = true;
+        _server.Logger.LogDebug("Connection from {Remote} aborted: the client took the response slower than min_response_rate", _info.Remote);
+        Abort();
+    }
+
+    /// <summary>
+    /// The close hands what is left to the transport, whose disposal waits until it is sent: if the client has not
+    /// acknowledged all it was sent, that wait is on the client and the rate clock keeps running over it (a reader
+    /// that stalls once the last flush has returned would otherwise hold the connection for as long as it likes).
+    /// </summary>
+    private void WatchClosingDrain()
+    {
+        if (_abort) return;
+        var acknowledged = _transport.BytesAcknowledged;
+        // Where acknowledgements are known and all is taken there is nothing to watch; without them, a connection
+        // that never had a flush blocked is as unlikely to block now as any flush, and the first flush's rule holds.
+        if (acknowledged >= 0 ? _transport.BytesSent - acknowledged <= 0 : _rateWatch is null) return;
+        RateWatch()?.Closing();
     }
 
     /// <summary>Arms the connection's one timer for the protocol's next deadline. Caller holds the gate.</summary>

@@ -424,8 +424,16 @@ sealed partial class ConnectionDriver
             _reader.CancelPendingRead();
             try { await read; } catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException) { }
         }
-        await _writer.CompleteAsync();
-        await _reader.CompleteAsync();
-        await _transport.DisposeAsync();
+        WatchClosingDrain();
+        try
+        {
+            await _writer.CompleteAsync();
+            await _reader.CompleteAsync();
+            await _transport.DisposeAsync();
+        }
+        finally
+        {
+            _rateWatch?.Dispose();
+        }
     }
 }

@@ -22,6 +22,14 @@ public interface ITransportConnection : IAsyncDisposable
     /// </summary>
     long BytesSent => -1;
 
+    /// <summary>
+    /// Bytes of <see cref="BytesSent"/> the peer has acknowledged receiving (TCP's cumulative ACK, read from the kernel
+    /// with <see cref="TcpAcknowledgedBytes"/>), or -1 when the transport cannot tell. Bytes sent only reached the
+    /// kernel's send buffer, megabytes under autotuning; bytes acknowledged are what the client has really taken,
+    /// so the minimum response rate is judged on these where they exist (docs/security.md SL-03).
+    /// </summary>
+    long BytesAcknowledged => -1;
+
     /// <summary>Closes the connection at once, without flushing (a reset where the platform allows it).</summary>
     void Abort();
 }

@@ -53,6 +53,8 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Concurrency.NonBlockingThread",
         // The one way backends, transports and hosts hand callbacks to the runtime (issue #9).
         "Hyper.Core.Concurrency.CallbackGuard",
+        // Backends mark their loop threads so that Core can refuse to block them.
+        "Hyper.Core.Concurrency.NonBlockingThread",
         // Options and their binding (the CLI and a generic host bind the same way).
         "Hyper.Core.Configuration.BindAddress",
         "Hyper.Core.Configuration.BindKind",
@@ -134,6 +136,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Transport.ITransportConnection",
         "Hyper.Core.Transport.ITransportListener",
         "Hyper.Core.Transport.SecureConnection",
+        "Hyper.Core.Transport.TcpAcknowledgedBytes",
         "Hyper.Core.Transport.TlsInfo",
     ];
 
