@@ -50,7 +50,6 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Concurrency.IServerBackend",
         "Hyper.Core.Concurrency.ITaskScope",
         "Hyper.Core.Concurrency.RequestTaskGroup",
-        "Hyper.Core.Concurrency.NonBlockingThread",
         // The one way backends, transports and hosts hand callbacks to the runtime (issue #9).
         "Hyper.Core.Concurrency.CallbackGuard",
         // Backends mark their loop threads so that Core can refuse to block them.
