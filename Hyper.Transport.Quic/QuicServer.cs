@@ -27,7 +27,8 @@ public sealed class QuicServer : IAsyncDisposable
     private readonly List<Task> _running = [];
     private readonly CancellationTokenSource _stopping = new();
     private QuicCertificateSelector? _certificates;
-    private int _stopped;
+    private readonly Lock _stopGate = new();
+    private Task? _stop;
 
     public QuicServer(HyperOptions options, IServerBackend backend, IQuicConnectionHandlerFactory handlers, ILoggerFactory loggerFactory)
     {
@@ -115,9 +116,13 @@ public sealed class QuicServer : IAsyncDisposable
     }
 
     /// <summary>Closes every connection (one CONNECTION_CLOSE each), stops the receive loops and closes the sockets.</summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        lock (_stopGate) return _stop ??= StopOnceAsync();
+    }
+
+    private async Task StopOnceAsync()
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
