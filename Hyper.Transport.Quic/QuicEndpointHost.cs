@@ -46,6 +46,9 @@ internal sealed class QuicEndpointHost
     /// <summary>The endpoint, for counters; read it under no lock only for diagnostics.</summary>
     public QuicEndpoint Endpoint => _endpoint;
 
+    /// <summary>How many times the timer fired, for diagnostics: a timer that fires without progress shows up here.</summary>
+    public long TimerFirings { get; private set; }
+
     /// <summary>Receives until <paramref name="stopping"/> fires or the socket closes, then closes every connection.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -107,6 +110,7 @@ internal sealed class QuicEndpointHost
         {
             if (_stopped) return;
             _armedDeadline = long.MaxValue;
+            TimerFirings++;
             var now = Now();
             _endpoint.OnTimer(now);
             Pump(now);

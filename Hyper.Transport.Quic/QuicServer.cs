@@ -48,9 +48,10 @@ public sealed class QuicServer : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> BoundEndPoints => _sockets.Select(s => s.LocalEndPoint).Distinct().ToList();
 
     /// <summary>Endpoint counters summed over the sockets, for diagnostics and tests (read without synchronisation).</summary>
-    public (int Connections, long VersionNegotiations, long Retries, long StatelessResets, long Refused) Counters =>
+    public (int Connections, long VersionNegotiations, long Retries, long StatelessResets, long Refused, long DatagramsReceived, long TimerFirings) Counters =>
         (_hosts.Sum(h => h.Endpoint.ConnectionCount), _hosts.Sum(h => h.Endpoint.VersionNegotiationsSent), _hosts.Sum(h => h.Endpoint.RetriesSent),
-         _hosts.Sum(h => h.Endpoint.StatelessResetsSent), _hosts.Sum(h => h.Endpoint.ConnectionsRefused));
+         _hosts.Sum(h => h.Endpoint.StatelessResetsSent), _hosts.Sum(h => h.Endpoint.ConnectionsRefused),
+         _hosts.Sum(h => h.Endpoint.DatagramsReceived), _hosts.Sum(h => h.TimerFirings));
 
     /// <summary>Loads the certificates, binds every <c>quic_bind</c> address and starts receiving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

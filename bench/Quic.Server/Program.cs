@@ -40,7 +40,7 @@ while ((line = Console.ReadLine()) is not null)
     if (line != "mem") continue;
     var heap = GC.GetTotalMemory(forceFullCollection: true);
     Console.WriteLine(FormattableString.Invariant(
-        $"heap {heap} connections {server.Counters.Connections} cpu_ms {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:F0}"));
+        $"heap {heap} connections {server.Counters.Connections} cpu_ms {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:F0} datagrams_in {server.Counters.DatagramsReceived} timer_firings {server.Counters.TimerFirings}"));
 }
 await server.DisposeAsync();
 await backend.DisposeAsync();
