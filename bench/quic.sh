@@ -20,15 +20,21 @@ head -c 1000000 /dev/urandom > "$work/htdocs/big.bin"
 head -c 100 /dev/urandom > "$work/htdocs/small"
 
 dotnet build "$root/bench/Quic.Server/Quic.Server.csproj" -c Release -v q -nologo >/dev/null
-hyper_port=44330; ngtcp2_port=44331
-mkfifo "$work/hyper.in"
-dotnet "$root/bench/Quic.Server/bin/Release/net10.0/Quic.Server.dll" "$backend" $hyper_port "$work/cert.pem" "$work/key.pem" 1000000 \
+hyper_port=44330; ngtcp2_port=44331; hyper_big_port=44332
+# Quic.Server answers every request with one fixed body, so one instance serves 100 bytes (like /small) and a second
+# 1 MB (like /big.bin).
+mkfifo "$work/hyper.in" "$work/hyper-big.in"
+dotnet "$root/bench/Quic.Server/bin/Release/net10.0/Quic.Server.dll" "$backend" $hyper_port "$work/cert.pem" "$work/key.pem" 100 \
   < "$work/hyper.in" > "$work/hyper.out" 2>&1 &
 pids+=($!); hyper_pid=$!
 exec 9> "$work/hyper.in"
+dotnet "$root/bench/Quic.Server/bin/Release/net10.0/Quic.Server.dll" "$backend" $hyper_big_port "$work/cert.pem" "$work/key.pem" 1000000 \
+  < "$work/hyper-big.in" > "$work/hyper-big.out" 2>&1 &
+pids+=($!)
+exec 8> "$work/hyper-big.in"
 /usr/sbin/gtlsserver -q -d "$work/htdocs" 127.0.0.1 $ngtcp2_port "$work/key.pem" "$work/cert.pem" > /dev/null 2>&1 &
 pids+=($!); ngtcp2_pid=$!
-for _ in $(seq 100); do grep -q ready "$work/hyper.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q ready "$work/hyper.out" 2>/dev/null && grep -q ready "$work/hyper-big.out" 2>/dev/null && break; sleep 0.1; done
 
 cpu_ms() { awk '{print ($14 + $15) * 1000 / 100}' "/proc/$1/stat"; }   # utime + stime, at 100 ticks/s
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -75,7 +81,7 @@ seq 300 | xargs -P 4 -I{} timeout 20 gtlsclient -q --exit-on-all-streams-close -
 echo mem >&9; sleep 2; base_heap=$(grep heap "$work/hyper.out" | tail -1 | awk '{print $2}')
 h=$(handshake_rate $hyper_port $hyper_pid); n=$(handshake_rate $ngtcp2_port $ngtcp2_pid)
 echo "handshakes  hyper: $h | gtlsserver: $n"
-echo "1 MB        hyper: $(download_ms $hyper_port) | gtlsserver: $(download_ms $ngtcp2_port)"
+echo "1 MB        hyper: $(download_ms $hyper_big_port) | gtlsserver: $(download_ms $ngtcp2_port)"
 hi=$(idle_memory $hyper_port $hyper_pid)
 heap_line=$(grep heap "$work/hyper.out" | tail -1)
 ni=$(idle_memory $ngtcp2_port $ngtcp2_pid)
