@@ -9,7 +9,7 @@ namespace Hyper.Backends.SingleThreadLoop;
 /// non-blocking sockets and its timers, running every continuation of its connections and of their application
 /// code through its own SynchronizationContext. Blocking application code goes to <see cref="OffLoop"/>.
 /// </summary>
-public sealed class SingleThreadLoopBackend : IServerBackend
+public sealed class SingleThreadLoopBackend : IServerBackend, IDatagramTransport
 {
     public const string BackendName = "single-thread-loop";
 
@@ -41,6 +41,13 @@ public sealed class SingleThreadLoopBackend : IServerBackend
 
     public ValueTask<IReadOnlyList<ITransportListener>> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ITransportListener>>(ReusePortListener.BindAll(address, backlog, _loops));
+
+    /// <summary>
+    /// One non-blocking UDP socket per loop on the same port (SO_REUSEPORT): the kernel keeps each client's 4-tuple
+    /// on one socket, so a QUIC connection lives on one loop; receives complete on that loop (epoll).
+    /// </summary>
+    public ValueTask<IReadOnlyList<IDatagramSocket>> BindDatagramAsync(BindAddress address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<IDatagramSocket>>(LoopDatagramSocket.BindAll(address, _loops));
 
     /// <summary>Runs <paramref name="main"/> on the first loop; completes (off the loop) when it does.</summary>
     public Task RunAsync(Func<CancellationToken, Task> main, CancellationToken cancellationToken)

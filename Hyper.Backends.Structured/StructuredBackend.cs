@@ -11,7 +11,7 @@ namespace Hyper.Backends.Structured;
 /// socket's I/O loops are nested in it. <see cref="RunAsync"/> runs the server's main task inside the root and,
 /// when it returns, cancels the root and closes it, so nothing the server started is left running.
 /// </summary>
-public sealed class StructuredBackend : IServerBackend
+public sealed class StructuredBackend : IServerBackend, IDatagramTransport
 {
     public const string BackendName = "structured";
 
@@ -58,6 +58,13 @@ public sealed class StructuredBackend : IServerBackend
             throw;
         }
     }
+
+    /// <summary>
+    /// One UDP socket. Its receive loop is the caller's task, spawned in <see cref="Root"/> like an accept loop, so the
+    /// root group owns it and a stop cancels it.
+    /// </summary>
+    public ValueTask<IReadOnlyList<IDatagramSocket>> BindDatagramAsync(BindAddress address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<IDatagramSocket>>([UdpDatagramSocket.Bind(address)]);
 
     /// <summary>
     /// Runs <paramref name="main"/> as a task of the root group; when it returns (or <paramref name="cancellationToken"/>

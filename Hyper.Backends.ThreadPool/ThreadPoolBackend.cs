@@ -6,7 +6,7 @@ using Hyper.Transport.Sockets;
 namespace Hyper.Backends.ThreadPool;
 
 /// <summary>The default backend: sockets and pipes on the .NET thread pool (Kestrel's model).</summary>
-public sealed class ThreadPoolBackend : IServerBackend
+public sealed class ThreadPoolBackend : IServerBackend, IDatagramTransport
 {
     public const string BackendName = "thread-pool";
 
@@ -18,6 +18,10 @@ public sealed class ThreadPoolBackend : IServerBackend
 
     public ValueTask<IReadOnlyList<ITransportListener>> BindAsync(BindAddress address, int backlog, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ITransportListener>>([SocketListener.Bind(address, backlog)]);
+
+    /// <summary>One UDP socket; its receives complete on the thread pool.</summary>
+    public ValueTask<IReadOnlyList<IDatagramSocket>> BindDatagramAsync(BindAddress address, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<IDatagramSocket>>([UdpDatagramSocket.Bind(address)]);
 
     public Task RunAsync(Func<CancellationToken, Task> main, CancellationToken cancellationToken) => main(cancellationToken);
 

@@ -14,6 +14,7 @@ using Hyper.Core.Configuration;
 using Hyper.Core.Hosting;
 using Hyper.Http11;
 using Hyper.Http2;
+using Hyper.Transport.Quic;
 using Microsoft.Extensions.Logging;
 
 namespace Hyper.Cli;
@@ -41,7 +42,13 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
             return UsageError(e.Message);
         }
         using var ownedPidFile = pidFile;
-        if (options.Workers > 1 || options.MaxRequests > 0) return await SuperviseAsync(options, cancellationToken);
+        if (options.Workers > 1 || options.MaxRequests > 0)
+        {
+            // Worker processes inherit TCP listeners; sharing UDP sockets (and routing by connection ID across
+            // processes) is not built.
+            if (options.QuicBind.Count > 0) return UsageError("quic_bind: QUIC runs in a single process for now (workers = 1, no max_requests)");
+            return await SuperviseAsync(options, cancellationToken);
+        }
         return await ServeInProcessAsync(options, app, cancellationToken);
     }
 
@@ -178,12 +185,46 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
             // A certificate that does not load or a TLS value only its module can check: one line, like any bad option.
             return UsageError(message);
         }
+        await using var quic = CreateQuicServer(options, container, logging, out var quicError);
+        if (quicError is not null) return UsageError(quicError);
         using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
         using var stopping = CallbackGuard.Register(shutdown.Token, static s => ((SystemdNotifier)s!).Stopping(), systemd);
+        // QUIC stops with the first signal too: its clients get CONNECTION_CLOSE while HTTP/1 and HTTP/2 drain.
+        using var stopQuic = quic is null ? default : CallbackGuard.Register(shutdown.Token, static q => CallbackGuard.Forget(((QuicServer)q!).StopAsync(), "QUIC stop"), quic);
         var running = server.RunAsync(shutdown.Token);
         await Task.WhenAny(server.Started, running);
+        if (server.Started.IsCompletedSuccessfully && quic is not null)
+        {
+            try
+            {
+                await quic.StartAsync(shutdown.Token);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                logging.LoggerFactory.CreateLogger("hyper.error").LogCritical("Could not serve QUIC: {Message}", e.Message);
+                await shutdown.CancelAsync();
+                await running;
+                return HyperServer.BindFailedExitCode;
+            }
+        }
         if (server.Started.IsCompletedSuccessfully) systemd.Ready();
         return await running;
+    }
+
+    /// <summary>
+    /// The QUIC server for <c>quic_bind</c>, or null without one. QUIC carries whatever application protocol a module
+    /// registers as <see cref="IQuicConnectionHandlerFactory"/> (HTTP/3); without one <paramref name="error"/> says so.
+    /// </summary>
+    private static QuicServer? CreateQuicServer(HyperOptions options, IContainer container, LoggingResources logging, out string? error)
+    {
+        error = null;
+        if (options.QuicBind.Count == 0) return null;
+        if (!container.TryResolve<IQuicConnectionHandlerFactory>(out var handlers))
+        {
+            error = "quic_bind: no application protocol for QUIC is registered (HTTP/3 is not part of this build yet)";
+            return null;
+        }
+        return new QuicServer(options, container.ResolveKeyed<IServerBackend>(options.WorkerClass), handlers, logging.LoggerFactory);
     }
 
     internal static IContainer BuildContainer(HyperOptions options, AsgiApplication app, LoggingResources logging)

@@ -16,6 +16,18 @@ public sealed record HyperOptions
     [OptionKey("insecure_bind", Flag = "insecure-bind", Help = "Cleartext address used beside TLS binds (repeatable)")]
     public IReadOnlyList<BindAddress> InsecureBind { get; init; } = [];
 
+    [OptionKey("quic_bind", Flag = "quic-bind", Help = "UDP address to serve QUIC on, host:port (repeatable); uses the certfile/keyfile certificates")]
+    public IReadOnlyList<BindAddress> QuicBind { get; init; } = [];
+
+    [OptionKey("quic_retry", Flag = "quic-retry", Help = "QUIC address validation by Retry: never, always, or auto (while quic_max_handshakes / 10 handshakes are in progress)")]
+    public string QuicRetry { get; init; } = "never";
+
+    [OptionKey("quic_max_connections", Flag = "quic-max-connections", Help = "QUIC connections at once per socket; more are refused (CONNECTION_REFUSED)")]
+    public int QuicMaxConnections { get; init; } = 10_000;
+
+    [OptionKey("quic_max_handshakes", Flag = "quic-max-handshakes", Help = "QUIC handshakes in progress at once per socket; more are refused")]
+    public int QuicMaxHandshakes { get; init; } = 1_000;
+
     [OptionKey("backlog", Flag = "backlog", Help = "Listen backlog")]
     public int Backlog { get; init; } = 100;
 
@@ -163,6 +175,14 @@ public sealed record HyperOptions
         Positive("h11_max_trailer_size", Http11.MaxTrailerSize);
         if (Http11.MaxBodySize < 0) throw new OptionsValidationException("max_body_size", "must be 0 (no limit) or more");
         Tls.Validate();
+        if (QuicBind.Count > 0 && !Tls.IsEnabled)
+            throw new OptionsValidationException("quic_bind", "QUIC always encrypts: give certfile and keyfile");
+        if (QuicBind.FirstOrDefault(b => b.Kind != BindKind.Tcp) is { } badQuic)
+            throw new OptionsValidationException("quic_bind", $"'{badQuic}' is not host:port (QUIC runs on UDP)");
+        if (QuicRetry is not ("never" or "always" or "auto"))
+            throw new OptionsValidationException("quic_retry", $"'{QuicRetry}' is not one of never, always, auto");
+        Positive("quic_max_connections", QuicMaxConnections);
+        Positive("quic_max_handshakes", QuicMaxHandshakes);
         Http2.Validate(Positive);
         WebSockets.Validate();
         return this;

@@ -63,7 +63,7 @@ public sealed partial class QuicConnection
 
     private bool IsOurConnectionId(ReadOnlySpan<byte> destination)
     {
-        if (destination.SequenceEqual(_originalDestinationConnectionId.Span)) return true;
+        if (destination.SequenceEqual(_initialDestinationConnectionId.Span)) return true;
         foreach (var (_, (id, _)) in _localConnectionIds)
         {
             if (destination.SequenceEqual(id.Span)) return true;

@@ -29,6 +29,9 @@ public sealed partial class QuicConnection : IDisposable
     private readonly RttEstimator _rtt = new();
     private readonly ICongestionController _congestion;
     private readonly ConnectionId _originalDestinationConnectionId;
+    /// <summary>The Destination Connection ID of the client's Initials; differs from the original one after a Retry.</summary>
+    private readonly ConnectionId _initialDestinationConnectionId;
+    private readonly ConnectionId? _retrySourceConnectionId;
 
     private ConnectionState _state = ConnectionState.Handshaking;
     private bool _handshakeComplete;
@@ -56,9 +59,30 @@ public sealed partial class QuicConnection : IDisposable
     public QuicConnection(
         QuicConnectionOptions options, ReadOnlySpan<byte> originalDestinationConnectionId,
         ReadOnlySpan<byte> clientSourceConnectionId, IPEndPoint remote, long now)
+        : this(options, originalDestinationConnectionId, clientSourceConnectionId, remote, now, retry: null)
+    {
+    }
+
+    /// <summary>
+    /// A connection whose client answered a Retry (RFC 9000 §8.1.2): <paramref name="initialDestinationConnectionId"/>
+    /// is the Destination Connection ID of the Initial that carried the token (the Retry's Source Connection ID), and
+    /// <paramref name="retry"/> holds what the token vouched for. The token proves the client's address, so the
+    /// anti-amplification limit does not apply.
+    /// </summary>
+    public QuicConnection(
+        QuicConnectionOptions options, ReadOnlySpan<byte> initialDestinationConnectionId,
+        ReadOnlySpan<byte> clientSourceConnectionId, IPEndPoint remote, long now, RetryValidation? retry)
     {
         _options = options;
-        _originalDestinationConnectionId = new ConnectionId(originalDestinationConnectionId);
+        _initialDestinationConnectionId = new ConnectionId(initialDestinationConnectionId);
+        // RFC 9000 §7.3: after a Retry, original_destination_connection_id is the client's first DCID and
+        // retry_source_connection_id the Retry's SCID, which the client now uses as its DCID.
+        _originalDestinationConnectionId = retry?.OriginalDestinationConnectionId ?? _initialDestinationConnectionId;
+        if (retry is not null)
+        {
+            _retrySourceConnectionId = _initialDestinationConnectionId;
+            _addressValidated = true;
+        }
         PeerConnectionId = new ConnectionId(clientSourceConnectionId);
         RemoteEndPoint = remote;
         _lastActivity = now;
@@ -68,7 +92,7 @@ public sealed partial class QuicConnection : IDisposable
         SourceConnectionId = localId.Id;
 
         // RFC 9001 §5.2: Initial keys come from the client's first Destination Connection ID.
-        var (client, server) = InitialSecrets.Derive(originalDestinationConnectionId);
+        var (client, server) = InitialSecrets.Derive(initialDestinationConnectionId);
         _spaces[0].ReceiveProtection = PacketProtection.Create(PacketKeys.Derive(QuicCipherSuite.Aes128GcmSha256, client));
         _spaces[0].SendProtection = PacketProtection.Create(PacketKeys.Derive(QuicCipherSuite.Aes128GcmSha256, server));
 
@@ -196,6 +220,7 @@ public sealed partial class QuicConnection : IDisposable
     private TransportParameters LocalTransportParameters(byte[] resetToken) => new()
     {
         OriginalDestinationConnectionId = _originalDestinationConnectionId,
+        RetrySourceConnectionId = _retrySourceConnectionId,
         InitialSourceConnectionId = SourceConnectionId,
         StatelessResetToken = resetToken,
         MaxIdleTimeout = (ulong)_options.IdleTimeoutMilliseconds,

@@ -131,6 +131,10 @@ public sealed class PublicSurfaceTests
         // The ASGI tls extension an application reads from its scope.
         "Hyper.Core.Streams.TlsScopeExtension",
         // Transport contracts the backends and the TLS transport implement.
+        // UDP for a datagram protocol (QUIC, issue #12), without QUIC in Core.
+        "Hyper.Core.Transport.DatagramReceiveResult",
+        "Hyper.Core.Transport.IDatagramSocket",
+        "Hyper.Core.Transport.IDatagramTransport",
         "Hyper.Core.Transport.ITlsHandshaker",
         "Hyper.Core.Transport.ITransportConnection",
         "Hyper.Core.Transport.ITransportListener",

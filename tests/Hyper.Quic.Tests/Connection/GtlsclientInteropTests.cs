@@ -9,8 +9,8 @@ namespace Hyper.Quic.Tests.Connection;
 
 /// <summary>
 /// Debian's ngtcp2 example client (<c>gtlsclient</c>, package ngtcp2-client) against <see cref="QuicConnection"/>
-/// over a real loopback UDP socket. The loop below is a test harness, not Hyper's UDP transport (which does not exist
-/// yet). HTTP/3 is not built either, so the "application" answers the client's request by hand: a control stream with
+/// over a real loopback UDP socket. The loop below drives one connection directly, without the endpoint; the same
+/// client against the endpoint on every backend's UDP transport is in Hyper.Transport.Quic.Tests. HTTP/3 is not built, so the "application" answers the client's request by hand: a control stream with
 /// an empty SETTINGS frame and a HEADERS frame carrying ":status 200" (QPACK static index 25). gtlsclient exits 0 even
 /// when it fails, so the test judges by its log lines.
 /// </summary>

@@ -54,6 +54,24 @@ internal sealed class TestQuicClient : IDisposable
 
     public TestTlsClient Tls { get; }
 
+    /// <summary>The token Initials carry (RFC 9000 §17.2.2): empty until a Retry supplies one.</summary>
+    public byte[] Token { get; private set; } = [];
+
+    /// <summary>
+    /// Follows a Retry (RFC 9000 §17.2.5.2): the Retry's Source Connection ID becomes the destination, the Initial keys
+    /// are derived again from it (RFC 9001 §5.2), and the Initial data goes out again carrying the token.
+    /// </summary>
+    public void AcceptRetry(byte[] retrySourceConnectionId, byte[] token)
+    {
+        DestinationConnectionId = retrySourceConnectionId;
+        Token = token;
+        var (client, server) = InitialSecrets.Derive(retrySourceConnectionId);
+        _spaces[0].Send = PacketProtection.Create(PacketKeys.Derive(QuicCipherSuite.Aes128GcmSha256, client));
+        _spaces[0].Receive = PacketProtection.Create(PacketKeys.Derive(QuicCipherSuite.Aes128GcmSha256, server));
+        foreach (var (_, sent) in _spaces[0].Sent) _spaces[0].Queue.InsertRange(0, sent.Frames);
+        _spaces[0].Sent.Clear();
+    }
+
     public byte[] OriginalDestinationConnectionId { get; }
 
     public byte[] SourceConnectionId { get; }
@@ -261,7 +279,8 @@ internal sealed class TestQuicClient : IDisposable
         else
         {
             var type = space.Level == EncryptionLevel.Initial ? PacketType.Initial : PacketType.Handshake;
-            headerLength = PacketHeaderWriter.WriteLongHeader(buffer, type, QuicVersion.Version1, DestinationConnectionId, SourceConnectionId, [],
+            headerLength = PacketHeaderWriter.WriteLongHeader(buffer, type, QuicVersion.Version1, DestinationConnectionId, SourceConnectionId,
+                type == PacketType.Initial ? Token : [],
                 packetNumber, packetNumberLength, payloadLength + PacketAead.TagLength, out pnOffset);
         }
         payload.AsSpan(0, payloadLength).CopyTo(buffer.AsSpan(headerLength));
