@@ -190,11 +190,14 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(options);
+        // One set of instruments for the server and the middleware that refuses requests (docs/metrics.md); the container disposes it.
+        var metrics = new Hyper.Core.Diagnostics.HyperMetrics();
+        builder.RegisterInstance(metrics);
         // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
         if (options.ForwardedAllowIps.Count > 0)
             app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));
         // Outermost: a request over the limit is answered before any other code runs for it.
-        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency);
+        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency, metrics);
         builder.RegisterInstance(app);
         // Owned by LoggingResources, which flushes them after the container has shut the server down.
         builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();

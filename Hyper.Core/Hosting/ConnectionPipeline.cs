@@ -13,12 +13,15 @@ namespace Hyper.Core.Hosting;
 internal sealed class ConnectionPipeline(TlsStep? tls, ProtocolSelectionStep selection)
 {
     /// <summary>The connection ready for a driver, or null when it ended before (failed handshake, silent or closed peer, shutdown).</summary>
-    public async ValueTask<OpenedConnection?> OpenAsync(ITransportConnection transport, bool secure, CancellationToken cancellationToken)
+    public async ValueTask<OpenedConnection?> OpenAsync(ITransportConnection transport, bool secure, Diagnostics.HyperMetrics metrics, CancellationToken cancellationToken)
     {
         TlsInfo? tlsInfo = null;
         if (secure)
         {
             var established = await tls!.RunAsync(transport, cancellationToken);
+            // A handshake cut short by shutdown is neither outcome.
+            if (established is not null || !cancellationToken.IsCancellationRequested)
+                metrics.TlsHandshake(established is not null, established?.Info.Protocol ?? System.Security.Authentication.SslProtocols.None);
             if (established is null) return null;
             transport = established.Connection;
             tlsInfo = established.Info;

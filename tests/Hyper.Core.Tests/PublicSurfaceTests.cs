@@ -66,6 +66,8 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Configuration.TlsOptions",
         "Hyper.Core.Configuration.WebSocketLimits",
         // The host.
+        // Metrics (docs/metrics.md): the instruments a host shares with its middleware and exporters.
+        "Hyper.Core.Diagnostics.HyperMetrics",
         "Hyper.Core.Hosting.CoreModule",
         "Hyper.Core.Hosting.HyperServer",
         "Hyper.Core.Hosting.LifespanFailureException",
