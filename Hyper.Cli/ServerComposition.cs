@@ -193,6 +193,14 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         // One set of instruments for the server and the middleware that refuses requests (docs/metrics.md); the container disposes it.
         var metrics = new Hyper.Core.Diagnostics.HyperMetrics();
         builder.RegisterInstance(metrics);
+        // statsd_host: this serving process sends its own metrics (every worker does; the supervisor serves nothing).
+        if (options.StatsdHost is not null && Hyper.Core.Diagnostics.StatsdTarget.Parse(options.StatsdHost) is { } target)
+        {
+            var exporter = new Hyper.Core.Diagnostics.StatsdExporter(metrics, target, options.StatsdPrefix, options.DogstatsdTags,
+                logging.LoggerFactory.CreateLogger("hyper.error"));
+            logging.LoggerFactory.AddProvider(new StatsdLogCounter(exporter));
+            builder.RegisterInstance(exporter);
+        }
         // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
         if (options.ForwardedAllowIps.Count > 0)
             app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));

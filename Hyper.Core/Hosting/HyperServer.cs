@@ -63,7 +63,7 @@ public sealed class HyperServer
             throw new OptionsValidationException("alpn_protocols", $"'{unknown}' is not a registered protocol ({string.Join(", ", protocols.AlpnIds)})");
         _pipeline = new ConnectionPipeline(
             _tlsEnabled ? new TlsStep(tls!, protocols) : null,
-            new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time));
+            new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time), _metrics);
     }
 
     /// <summary>
@@ -350,7 +350,7 @@ public sealed class HyperServer
             OpenedConnection? opened;
             // Until a driver owns it, a connection is not in the drainer: the pipeline's steps end on `stopping` themselves.
             using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, stopping))
-                opened = await _pipeline.OpenAsync(transport, secure, server.Metrics, opening.Token);
+                opened = await _pipeline.OpenAsync(transport, secure, opening.Token);
             if (opened is null) return;
             var driver = new ConnectionDriver(server, opened.Transport, opened.Protocol.Create(opened.Info), opened.Info, connectionScope);
             _drainer.Add(driver);
