@@ -53,6 +53,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         using var ownedLogging = logging;
         var logger = logging.LoggerFactory.CreateLogger("hyper.error");
         using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        using var reopen = OnReopenSignal(logging);
         return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
     }
 
@@ -133,6 +134,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         });
         using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => context.Cancel = true);
         using var hangup = CallbackGuard.OnSignal(PosixSignal.SIGHUP, context => context.Cancel = true);
+        using var reopen = OnReopenSignal(logging);
 
         var retireAfter = options.MaxRequests == 0 ? long.MaxValue : options.MaxRequests + Random.Shared.Next(0, options.MaxRequestsJitter + 1);
         var beatInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, options.WorkerHealthcheckTimeout.Ticks / 3));
@@ -167,6 +169,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
         using var terminate = CallbackGuard.OnSignal(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
+        using var reopen = OnReopenSignal(logging);
         // HyperServer logs "Running on http://host:port (CTRL + C to quit)" per bound endpoint once it listens.
         HyperServer server;
         try
@@ -245,6 +248,17 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         error.WriteLine($"hyper: error: {message}");
         return HyperCommand.UsageErrorExitCode;
     }
+
+    /// <summary>SIGUSR1 reopens the log files (Gunicorn's and Hypercorn's meaning); Linux only (a raw signal number).</summary>
+    private static PosixSignalRegistration? OnReopenSignal(LoggingResources logging) =>
+        OperatingSystem.IsLinux()
+            ? CallbackGuard.OnSignal(PosixInterop.Usr1, context =>
+            {
+                // The runtime's default for USR1 would end the process.
+                context.Cancel = true;
+                logging.Reopen();
+            })
+            : null;
 
     // The first signal starts a graceful shutdown; the runtime's default (terminate) is suppressed so that the
     // in-flight requests get graceful_timeout. A second signal is left to the default: stop now.
