@@ -23,8 +23,8 @@ public sealed class FileLoggerProvider : ILoggerProvider
 
     private static StreamWriter Open(string path)
     {
-        // FileShare.ReadWrite|Delete: tail and logrotate keep working while the server appends.
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        // O_APPEND: worker processes share the file, and each line must land after the others'.
+        var stream = Hyper.Core.Logging.AppendOnlyFile.Open(path, bufferSize: 4096);
         return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true, NewLine = "\n" };
     }
 

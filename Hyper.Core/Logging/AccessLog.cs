@@ -67,9 +67,8 @@ public sealed class AccessLog : IAccessLog, IDisposable
     private static StreamWriter OpenWriter(Stream stream) =>
         new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), BufferSize) { AutoFlush = false, NewLine = "\n" };
 
-    private static FileStream OpenFile(string path) =>
-        // FileShare.ReadWrite|Delete: tail, and logrotate's rename or copytruncate, keep working while we append.
-        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+    // O_APPEND: worker processes share the file, and each line must land after the others' (AppendOnlyFile).
+    private static FileStream OpenFile(string path) => AppendOnlyFile.Open(path, bufferSize: 1);
 
     /// <summary>
     /// Flushes, closes and opens the file again by its path (<c>SIGUSR1</c>, after logrotate renamed it): later lines

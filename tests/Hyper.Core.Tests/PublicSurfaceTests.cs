@@ -83,6 +83,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Http.Huffman.HuffmanDecodingReason",
         "Hyper.Core.Http.Huffman.HuffmanEncoder",
         // The access log contract and the one built from options.
+        "Hyper.Core.Logging.AppendOnlyFile",
         "Hyper.Core.Logging.AccessLog",
         "Hyper.Core.Logging.AccessLogEntry",
         "Hyper.Core.Logging.DisabledAccessLog",
