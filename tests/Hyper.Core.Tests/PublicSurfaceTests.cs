@@ -68,6 +68,8 @@ public sealed class PublicSurfaceTests
         // The host.
         // Metrics (docs/metrics.md): the instruments a host shares with its middleware and exporters.
         "Hyper.Core.Diagnostics.HyperMetrics",
+        "Hyper.Core.Diagnostics.StatsdExporter",
+        "Hyper.Core.Diagnostics.StatsdTarget",
         "Hyper.Core.Hosting.CoreModule",
         "Hyper.Core.Hosting.HyperServer",
         "Hyper.Core.Hosting.LifespanFailureException",
