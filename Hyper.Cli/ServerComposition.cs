@@ -60,6 +60,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         using var ownedLogging = logging;
         var logger = logging.LoggerFactory.CreateLogger("hyper.error");
         using var systemd = SystemdNotifier.Create(Environment.GetEnvironmentVariable(SystemdNotifier.SocketVariable));
+        using var reopen = OnReopenSignal(logging);
         return await new WorkerSupervisor(options, WorkerCommand, logger, systemd).RunAsync(cancellationToken);
     }
 
@@ -140,6 +141,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         });
         using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => context.Cancel = true);
         using var hangup = CallbackGuard.OnSignal(PosixSignal.SIGHUP, context => context.Cancel = true);
+        using var reopen = OnReopenSignal(logging);
 
         var retireAfter = options.MaxRequests == 0 ? long.MaxValue : options.MaxRequests + Random.Shared.Next(0, options.MaxRequestsJitter + 1);
         var beatInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, options.WorkerHealthcheckTimeout.Ticks / 3));
@@ -174,6 +176,7 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = CallbackGuard.OnSignal(PosixSignal.SIGINT, context => OnSignal(context, shutdown));
         using var terminate = CallbackGuard.OnSignal(PosixSignal.SIGTERM, context => OnSignal(context, shutdown));
+        using var reopen = OnReopenSignal(logging);
         // HyperServer logs "Running on http://host:port (CTRL + C to quit)" per bound endpoint once it listens.
         HyperServer server;
         try
@@ -231,11 +234,22 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(options);
+        // One set of instruments for the server and the middleware that refuses requests (docs/metrics.md); the container disposes it.
+        var metrics = new Hyper.Core.Diagnostics.HyperMetrics();
+        builder.RegisterInstance(metrics);
+        // statsd_host: this serving process sends its own metrics (every worker does; the supervisor serves nothing).
+        if (options.StatsdHost is not null && Hyper.Core.Diagnostics.StatsdTarget.Parse(options.StatsdHost) is { } target)
+        {
+            var exporter = new Hyper.Core.Diagnostics.StatsdExporter(metrics, target, options.StatsdPrefix, options.DogstatsdTags,
+                logging.LoggerFactory.CreateLogger("hyper.error"));
+            logging.LoggerFactory.AddProvider(new StatsdLogCounter(exporter));
+            builder.RegisterInstance(exporter);
+        }
         // Behind a trusted proxy the application sees the original client (docs/workers.md, proxy headers).
         if (options.ForwardedAllowIps.Count > 0)
             app = Hyper.Core.Middleware.ProxyHeadersMiddleware.Wrap(app, Hyper.Core.Middleware.TrustedProxies.Parse(options.ForwardedAllowIps));
         // Outermost: a request over the limit is answered before any other code runs for it.
-        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency);
+        if (options.LimitConcurrency > 0) app = Hyper.Core.Middleware.ConcurrencyLimitMiddleware.Wrap(app, options.LimitConcurrency, metrics);
         builder.RegisterInstance(app);
         // Owned by LoggingResources, which flushes them after the container has shut the server down.
         builder.RegisterInstance(logging.LoggerFactory).ExternallyOwned();
@@ -275,6 +289,17 @@ internal sealed class ServerComposition(TextWriter error, IReadOnlyList<string>?
         error.WriteLine($"hyper: error: {message}");
         return HyperCommand.UsageErrorExitCode;
     }
+
+    /// <summary>SIGUSR1 reopens the log files (Gunicorn's and Hypercorn's meaning); Linux only (a raw signal number).</summary>
+    private static PosixSignalRegistration? OnReopenSignal(LoggingResources logging) =>
+        OperatingSystem.IsLinux()
+            ? CallbackGuard.OnSignal(PosixInterop.Usr1, context =>
+            {
+                // The runtime's default for USR1 would end the process.
+                context.Cancel = true;
+                logging.Reopen();
+            })
+            : null;
 
     // The first signal starts a graceful shutdown; the runtime's default (terminate) is suppressed so that the
     // in-flight requests get graceful_timeout. A second signal is left to the default: stop now.

@@ -10,15 +10,39 @@ namespace Hyper.Cli.Logging;
 public sealed class FileLoggerProvider : ILoggerProvider
 {
     private readonly Lock _lock = new();
-    private readonly StreamWriter _writer;
+    private readonly string _path;
+    private StreamWriter _writer;
     private bool _disposed;
 
     public FileLoggerProvider(string path, bool json)
     {
         Json = json;
-        // FileShare.ReadWrite|Delete: tail and logrotate keep working while the server appends.
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true, NewLine = "\n" };
+        _path = path;
+        _writer = Open(path);
+    }
+
+    private static StreamWriter Open(string path)
+    {
+        // O_APPEND: worker processes share the file, and each line must land after the others'.
+        var stream = Hyper.Core.Logging.AppendOnlyFile.Open(path, bufferSize: 4096);
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true, NewLine = "\n" };
+    }
+
+    /// <summary>Closes the file and opens its path again (<c>SIGUSR1</c> after logrotate renamed it); throws, keeping the old file, when it cannot.</summary>
+    public void Reopen()
+    {
+        var next = Open(_path);
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                next.Dispose();
+                return;
+            }
+            var old = _writer;
+            _writer = next;
+            old.Dispose();
+        }
     }
 
     public bool Json { get; }

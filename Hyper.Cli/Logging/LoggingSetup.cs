@@ -17,10 +17,10 @@ public static class LoggingSetup
     public static LoggingResources Create(HyperOptions options)
     {
         var level = ParseLevel(options.LogLevel);
-        var loggerFactory = CreateLoggerFactory(options, level);
+        var loggerFactory = CreateLoggerFactory(options, level, out var errorLogFile);
         try
         {
-            return new LoggingResources(loggerFactory, CreateAccessLog(options));
+            return new LoggingResources(loggerFactory, CreateAccessLog(options), errorLogFile);
         }
         catch
         {
@@ -41,7 +41,7 @@ public static class LoggingSetup
         _ => throw new OptionsValidationException("loglevel", $"'{name}' is not one of debug, info, warning, error, critical"),
     };
 
-    private static ILoggerFactory CreateLoggerFactory(HyperOptions options, LogLevel level)
+    private static ILoggerFactory CreateLoggerFactory(HyperOptions options, LogLevel level, out FileLoggerProvider? errorLogFile)
     {
         FileLoggerProvider? file = null;
         if (options.ErrorLog is { } path && path != "-")
@@ -56,6 +56,7 @@ public static class LoggingSetup
             }
         }
 
+        errorLogFile = file;
         return Microsoft.Extensions.Logging.LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(level);

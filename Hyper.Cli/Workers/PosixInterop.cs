@@ -11,7 +11,11 @@ internal static class PosixInterop
     // Linux signal numbers (signal(7)); the supervisor runs on Linux only.
     public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
     public const int SIGTERM = 15;
+
+    /// <summary>SIGUSR1 for <see cref="PosixSignalRegistration"/>, which takes a raw signal number cast to <see cref="PosixSignal"/>.</summary>
+    public const PosixSignal Usr1 = (PosixSignal)SIGUSR1;
 
     private const int F_GETFD = 1;
     private const int F_SETFD = 2;

@@ -78,7 +78,7 @@ internal sealed class WorkerSupervisor
             return HyperServer.BindFailedExitCode;
         }
         using var listeners = _listeners;
-        PosixSignal[] handled = [PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGHUP, PosixSignal.SIGTTIN, PosixSignal.SIGTTOU];
+        PosixSignal[] handled = [PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGHUP, PosixSignal.SIGTTIN, PosixSignal.SIGTTOU, PosixInterop.Usr1];
         var signals = handled.Select(signal => CallbackGuard.OnSignal(signal, context =>
         {
             // Every one of these is the supervisor's to act on; none may take the runtime's default (terminate, stop).
@@ -175,6 +175,12 @@ internal sealed class WorkerSupervisor
             case PosixSignal.SIGTTOU when _shutdown == Shutdown.None:
                 if (_target > 1) _target--;
                 _logger.LogInformation("SIGTTOU: {Count} workers", _target);
+                break;
+            case PosixInterop.Usr1:
+                // Each worker reopens its own log files; the supervisor's own are reopened by its host (ServerComposition).
+                // Only workers that have been ready: a booting one may not handle USR1 yet, and its default would kill it
+                // (it opened its files moments ago anyway).
+                foreach (var worker in _workers.Where(w => w.WasReady)) worker.Signal(PosixInterop.SIGUSR1);
                 break;
         }
     }

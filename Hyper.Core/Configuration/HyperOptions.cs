@@ -118,6 +118,15 @@ public sealed record HyperOptions
     [OptionKey("log_json", Flag = "log-json", Help = "Write logs as JSON lines")]
     public bool LogJson { get; init; }
 
+    [OptionKey("statsd_host", Flag = "statsd-host", Help = "StatsD server (host:port) to send metrics to over UDP; unset = off")]
+    public string? StatsdHost { get; init; }
+
+    [OptionKey("statsd_prefix", Flag = "statsd-prefix", Help = "Prefix of every StatsD metric name (a '.' is added)")]
+    public string StatsdPrefix { get; init; } = "";
+
+    [OptionKey("dogstatsd_tags", Flag = "dogstatsd-tags", Help = "DogStatsD tags appended to every StatsD line (comma-separated key:value)")]
+    public string DogstatsdTags { get; init; } = "";
+
     [OptionKey("startup_timeout", Help = "Seconds the application's lifespan startup may take")]
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -165,6 +174,12 @@ public sealed record HyperOptions
         if (LimitConcurrency < 0) throw new OptionsValidationException("limit_concurrency", $"must be 0 (no limit) or more, got {LimitConcurrency}");
         if (ForwardedAllowIps.Select(Middleware.TrustedProxies.FirstInvalid).FirstOrDefault(e => e is not null) is { } badProxy)
             throw new OptionsValidationException("forwarded_allow_ips", $"'{badProxy}' is not an IP address, a CIDR network or *");
+        if (StatsdHost is not null && Diagnostics.StatsdTarget.Parse(StatsdHost) is null)
+            throw new OptionsValidationException("statsd_host", $"'{StatsdHost}' is not host:port");
+        if (DogstatsdTags.Any(c => c is '|' or '\n' or '\r' or '#'))
+            throw new OptionsValidationException("dogstatsd_tags", "must not contain '|', '#' or a line break (they would break the StatsD line)");
+        if (StatsdPrefix.Any(c => c is '|' or ':' or '\n' or '\r'))
+            throw new OptionsValidationException("statsd_prefix", "must not contain '|', ':' or a line break");
         if (RootPath.Length > 0 && !RootPath.StartsWith('/')) throw new OptionsValidationException("root_path", $"'{RootPath}' must start with '/'");
         if (LogLevel.ToLowerInvariant() is not ("trace" or "debug" or "info" or "warning" or "error" or "critical"))
             throw new OptionsValidationException("loglevel", $"'{LogLevel}' is not one of debug, info, warning, error, critical");

@@ -41,6 +41,7 @@ sealed partial class ConnectionDriver
                 pending = _writer.UnflushedBytes;
                 if (pending == 0 || _abort) return;
                 _flushing = true;
+                _server.Metrics.BytesSent(pending);
                 flush = _writer.FlushAsync();
             }
         }
@@ -79,6 +80,7 @@ sealed partial class ConnectionDriver
                         EndFlushLocked();
                         return;
                     }
+                    _server.Metrics.BytesSent(pending);
                     flush = _writer.FlushAsync();
                 }
                 finally

@@ -59,6 +59,8 @@ sealed partial class ConnectionDriver
     private volatile bool _pumping;
     private bool _abort;
     private int _closing;
+    // Bytes the protocol left in the pipe after the last read (bytes_received counts only what is new).
+    private long _unconsumedBytes;
 
     public ConnectionDriver(ServerContext server, ITransportConnection transport, IStreamProtocol protocol, ConnectionInfo info, ITaskScope scope)
     {
@@ -192,6 +194,8 @@ sealed partial class ConnectionDriver
 
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            // What the last read left unconsumed comes back at the front of this buffer; only the rest is new.
+            _server.Metrics.BytesReceived(buffer.Length - _unconsumedBytes);
             await EnterAsync();
             try
             {
@@ -218,6 +222,7 @@ sealed partial class ConnectionDriver
             finally
             {
                 _gate.Release();
+                _unconsumedBytes = _hasBufferedInput ? buffer.Slice(consumed).Length : 0;
                 _reader.AdvanceTo(consumed, buffer.End);
             }
             // A request about to run flushes with its own response (one send per pipelined batch).
@@ -306,6 +311,7 @@ sealed partial class ConnectionDriver
     private void Reject(RequestRejected rejected)
     {
         _server.Logger.LogInformation("Rejected request from {Remote}: {Status} {Reason}", _info.Remote, rejected.StatusCode, rejected.Reason);
+        _server.Metrics.RequestRejected(rejected.StatusCode);
         if (_multiplexed is not null)
         {
             RejectMultiplexed(rejected);

@@ -8,9 +8,9 @@ namespace Hyper.Core.Hosting;
 /// certificate is configured), then protocol selection. Both steps run in the connection's own task scope, never in
 /// the accept loop, and both end when <c>cancellationToken</c> fires: a connection that no driver owns yet is not in
 /// the drainer, so shutdown ends its handshake or first read through that token, or a client that connects and
-/// stays silent (a browser's speculative connection) would hold the server.
+/// stays silent (a browser's speculative connection) would hold the server. TLS handshakes are counted on <c>metrics</c>.
 /// </summary>
-internal sealed class ConnectionPipeline(TlsStep? tls, ProtocolSelectionStep selection)
+internal sealed class ConnectionPipeline(TlsStep? tls, ProtocolSelectionStep selection, Diagnostics.HyperMetrics? metrics = null)
 {
     /// <summary>The connection ready for a driver, or null when it ended before (failed handshake, silent or closed peer, shutdown).</summary>
     public async ValueTask<OpenedConnection?> OpenAsync(ITransportConnection transport, bool secure, CancellationToken cancellationToken)
@@ -19,6 +19,9 @@ internal sealed class ConnectionPipeline(TlsStep? tls, ProtocolSelectionStep sel
         if (secure)
         {
             var established = await tls!.RunAsync(transport, cancellationToken);
+            // A handshake cut short by shutdown is neither outcome.
+            if (established is not null || !cancellationToken.IsCancellationRequested)
+                metrics?.TlsHandshake(established is not null, established?.Info.Protocol ?? System.Security.Authentication.SslProtocols.None);
             if (established is null) return null;
             transport = established.Connection;
             tlsInfo = established.Info;

@@ -12,7 +12,7 @@ namespace Hyper.Core.Hosting;
 /// Registers the server itself and the protocol registry. The container must also hold a <see cref="HyperOptions"/>, an
 /// <see cref="AsgiApplication"/>, an <see cref="IAccessLog"/>, an <see cref="ILoggerFactory"/>, the protocol
 /// modules' <see cref="ProtocolRegistration"/>s (gathered into the <see cref="ProtocolRegistry"/>) and a backend
-/// keyed by its name (the backend modules).
+/// keyed by its name (the backend modules); a <see cref="Diagnostics.HyperMetrics"/> optionally.
 /// </summary>
 public sealed class CoreModule : Module
 {
@@ -26,7 +26,7 @@ public sealed class CoreModule : Module
                 throw new OptionsValidationException("worker_class", $"unknown backend '{options.WorkerClass}'");
             return new HyperServer(options, c.Resolve<AsgiApplication>(), c.ResolveKeyed<IServerBackend>(options.WorkerClass),
                 c.Resolve<ProtocolRegistry>(), c.Resolve<IAccessLog>(), c.Resolve<ILoggerFactory>(),
-                c.ResolveOptional<Transport.ITlsHandshaker>());
+                c.ResolveOptional<Transport.ITlsHandshaker>(), c.ResolveOptional<Diagnostics.HyperMetrics>());
         }).AsSelf().SingleInstance();
     }
 }

@@ -48,8 +48,10 @@ public sealed class HyperServer
 
     /// <exception cref="OptionsValidationException"><c>alpn_protocols</c> names an id no protocol registered.</exception>
     public HyperServer(HyperOptions options, AsgiApplication app, IServerBackend backend, ProtocolRegistry protocols,
-        IAccessLog accessLog, ILoggerFactory loggerFactory, ITlsHandshaker? tls = null)
+        IAccessLog accessLog, ILoggerFactory loggerFactory, ITlsHandshaker? tls = null, Diagnostics.HyperMetrics? metrics = null)
     {
+        _metrics = metrics ?? new Diagnostics.HyperMetrics();
+        _ownsMetrics = metrics is null;
         _options = options;
         _app = app;
         _backend = backend;
@@ -61,7 +63,7 @@ public sealed class HyperServer
             throw new OptionsValidationException("alpn_protocols", $"'{unknown}' is not a registered protocol ({string.Join(", ", protocols.AlpnIds)})");
         _pipeline = new ConnectionPipeline(
             _tlsEnabled ? new TlsStep(tls!, protocols) : null,
-            new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time));
+            new ProtocolSelectionStep(protocols, options.KeepAliveTimeout, backend.Time), _metrics);
     }
 
     /// <summary>
@@ -70,6 +72,16 @@ public sealed class HyperServer
     /// application is then only run for lifespan. Set before <see cref="StartAsync"/>.
     /// </summary>
     public IReadOnlyList<Streams.IStreamHandlerFactory> StreamHandlers { get; init; } = [];
+
+    /// <summary>
+    /// The instruments this server records on (docs/metrics.md). A host that shares them with other code (the CLI gives
+    /// the same to the concurrency-limit middleware and the StatsD exporter) passes them in and disposes them; otherwise
+    /// the server makes its own, disposed when the server has stopped.
+    /// </summary>
+    public Diagnostics.HyperMetrics Metrics => _metrics;
+
+    private readonly Diagnostics.HyperMetrics _metrics;
+    private readonly bool _ownsMetrics;
 
     /// <summary>Completes with the bound endpoints once the server listens (faults if it never does).</summary>
     public Task<IReadOnlyList<EndPoint>> Started => _started.Task;
@@ -162,6 +174,10 @@ public sealed class HyperServer
             _started.TrySetException(ex);
             throw;
         }
+        finally
+        {
+            if (_ownsMetrics) _metrics.Dispose();
+        }
         return exitCode;
     }
 
@@ -170,6 +186,7 @@ public sealed class HyperServer
         // The host's own kinds come first, then the built-in ones, the catch-all last.
         var server = new ServerContext(_options, _app, _protocols, _accessLog, _logger, _backend.Time)
         {
+            Metrics = Metrics,
             Stopping = stopping,
             StreamHandlers = StreamHandlers.Count == 0 ? ServerContext.BuiltInStreamHandlers : [.. StreamHandlers, .. ServerContext.BuiltInStreamHandlers],
         };
@@ -288,6 +305,7 @@ public sealed class HyperServer
                 // accepting, so the kernel backlog never fills and the server answers again as soon as one closes.
                 _logger.LogDebug("Closed the connection from {RemoteEndPoint} unserved: max_connections ({Max}) are open",
                     transport.RemoteEndPoint, _options.MaxConnections);
+                server.Metrics.ConnectionRejected("max_connections");
                 connectionScope.Spawn(_ => CloseUnservedAsync(transport));
                 CallbackGuard.Forget(CloseWhenDoneAsync(connectionScope), "connection scope close");
                 continue;
@@ -326,15 +344,23 @@ public sealed class HyperServer
     {
         // Timers and continuations this connection starts carry it into the log if they fail.
         ConnectionLogContext.Enter($"connection from {transport.RemoteEndPoint}");
-        OpenedConnection? opened;
-        // Until a driver owns it, a connection is not in the drainer: the pipeline's steps end on `stopping` themselves.
-        using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, stopping))
-            opened = await _pipeline.OpenAsync(transport, secure, opening.Token);
-        if (opened is null) return;
-        var driver = new ConnectionDriver(server, opened.Transport, opened.Protocol.Create(opened.Info), opened.Info, connectionScope);
-        _drainer.Add(driver);
-        try { await driver.RunAsync(token); }
-        finally { _drainer.Remove(driver); }
+        var counted = server.Metrics.ConnectionOpened();
+        try
+        {
+            OpenedConnection? opened;
+            // Until a driver owns it, a connection is not in the drainer: the pipeline's steps end on `stopping` themselves.
+            using (var opening = CancellationTokenSource.CreateLinkedTokenSource(token, stopping))
+                opened = await _pipeline.OpenAsync(transport, secure, opening.Token);
+            if (opened is null) return;
+            var driver = new ConnectionDriver(server, opened.Transport, opened.Protocol.Create(opened.Info), opened.Info, connectionScope);
+            _drainer.Add(driver);
+            try { await driver.RunAsync(token); }
+            finally { _drainer.Remove(driver); }
+        }
+        finally
+        {
+            server.Metrics.ConnectionClosed(counted);
+        }
     }
 
     private static async Task CloseWhenDoneAsync(ITaskScope connectionScope)

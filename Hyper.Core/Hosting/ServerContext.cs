@@ -32,6 +32,9 @@ public sealed class ServerContext
     /// <summary>The protocols the server speaks; the driver asks it which <c>Upgrade</c> tokens it can honour.</summary>
     public ProtocolRegistry Protocols { get; }
     public IAccessLog AccessLog { get; }
+
+    /// <summary>The server's instruments (docs/metrics.md); every recording is skipped cheaply when nobody listens.</summary>
+    public Diagnostics.HyperMetrics Metrics { get; init; } = Diagnostics.HyperMetrics.Fallback;
     public ILogger Logger { get; }
     public TimeProvider Time { get; }
     internal DateHeaderCache DateHeader { get; }

@@ -25,8 +25,10 @@ public sealed class AccessLog : IAccessLog, IDisposable
     [ThreadStatic] private static StringBuilder? t_line;
 
     private readonly Lock _lock = new();
-    private readonly TextWriter _writer;
+    private TextWriter _writer;
     private readonly IAccessLogFormatter _formatter;
+    // The file path for a file target (null for stdout or a caller's writer): what Reopen opens again.
+    private string? _path;
     private readonly bool _ownsWriter;
     private readonly ITimer _flushTimer;
     private bool _pending;
@@ -58,13 +60,37 @@ public sealed class AccessLog : IAccessLog, IDisposable
     /// <summary>Opens the target named by the <c>accesslog</c> option: <c>-</c> is stdout, anything else a file path.</summary>
     internal static AccessLog Open(string target, IAccessLogFormatter formatter, TimeProvider time)
     {
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        Stream stream = target == "-"
-            ? Console.OpenStandardOutput()
-            // FileShare.ReadWrite|Delete: tail, and logrotate's rename or copytruncate, keep working while we append.
-            : new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-        var writer = new StreamWriter(stream, utf8, BufferSize) { AutoFlush = false, NewLine = "\n" };
-        return new AccessLog(writer, formatter, time, ownsWriter: true);
+        Stream stream = target == "-" ? Console.OpenStandardOutput() : OpenFile(target);
+        return new AccessLog(OpenWriter(stream), formatter, time, ownsWriter: true) { _path = target == "-" ? null : target };
+    }
+
+    private static StreamWriter OpenWriter(Stream stream) =>
+        new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), BufferSize) { AutoFlush = false, NewLine = "\n" };
+
+    // O_APPEND: worker processes share the file, and each line must land after the others' (AppendOnlyFile).
+    private static FileStream OpenFile(string path) => AppendOnlyFile.Open(path, bufferSize: 1);
+
+    /// <summary>
+    /// Flushes, closes and opens the file again by its path (<c>SIGUSR1</c>, after logrotate renamed it): later lines
+    /// go to a new file. Nothing happens for stdout. If the path cannot be opened the old file is kept (the exception
+    /// tells the caller to log it).
+    /// </summary>
+    public void Reopen()
+    {
+        if (_path is null) return;
+        var next = OpenWriter(OpenFile(_path));
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                next.Dispose();
+                return;
+            }
+            FlushLocked();
+            var old = _writer;
+            _writer = next;
+            old.Dispose();
+        }
     }
 
     public bool IsEnabled => true;

@@ -19,18 +19,22 @@ public sealed class ConcurrencyLimitMiddleware
 
     private readonly AsgiApplication _app;
     private readonly int _limit;
+    private readonly Diagnostics.HyperMetrics? _metrics;
     private int _running;
 
-    public ConcurrencyLimitMiddleware(AsgiApplication app, int limit)
+    /// <param name="metrics">Where a refusal is counted (<c>hyper.server.rejected_requests</c>, reason <c>concurrency_limit</c>); null counts nothing.</param>
+    public ConcurrencyLimitMiddleware(AsgiApplication app, int limit, Diagnostics.HyperMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         _app = app;
         _limit = limit;
+        _metrics = metrics;
     }
 
     /// <summary>The wrapped application, to serve.</summary>
-    public static AsgiApplication Wrap(AsgiApplication app, int limit) => new ConcurrencyLimitMiddleware(app, limit).InvokeAsync;
+    public static AsgiApplication Wrap(AsgiApplication app, int limit, Diagnostics.HyperMetrics? metrics = null) =>
+        new ConcurrencyLimitMiddleware(app, limit, metrics).InvokeAsync;
 
     /// <summary>Requests in the application right now.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -46,6 +50,7 @@ public sealed class ConcurrencyLimitMiddleware
         if (Interlocked.Increment(ref _running) > _limit)
         {
             Interlocked.Decrement(ref _running);
+            _metrics?.RequestRejected(503);
             await send(Unavailable);
             await send(UnavailableBody);
             return;

@@ -48,6 +48,8 @@ internal sealed partial class HttpStream : IStreamHandler
     private IReadOnlyList<HeaderField> _sentHeaders = [];
     private long _bodyBytes;
     private Concurrency.RequestTaskGroup? _taskGroup;
+    private bool _timed;
+    private bool _countedActive;
 
     public HttpStream(IStreamConnection connection, long id, RequestHead head)
     {
@@ -85,7 +87,9 @@ internal sealed partial class HttpStream : IStreamHandler
         Id = id;
         _head = head;
         var server = _connection.Server;
-        if (server.AccessLog.IsEnabled)
+        // The clock is read only when someone wants the time: the access log or a listener on the duration histogram.
+        _timed = server.AccessLog.IsEnabled || server.Metrics.TimesRequests;
+        if (_timed)
         {
             _startTimestamp = server.Time.GetTimestamp();
             _startTime = server.Time.GetUtcNow();
@@ -140,6 +144,7 @@ internal sealed partial class HttpStream : IStreamHandler
     {
         var server = _connection.Server;
         server.CountRequest();
+        _countedActive = server.Metrics.RequestStarted(_head.HttpVersion);
         _scope = BuildScope();
         if (!IsServerNameAllowed())
         {
@@ -249,11 +254,15 @@ internal sealed partial class HttpStream : IStreamHandler
         };
     }
 
+    /// <summary>The request is over: its access line and its measurements.</summary>
     private void LogAccess()
     {
-        var log = _connection.Server.AccessLog;
+        var server = _connection.Server;
+        TimeSpan? duration = _timed ? server.Time.GetElapsedTime(_startTimestamp) : null;
+        server.Metrics.RequestEnded(_countedActive, _head.Method, _head.HttpVersion, _status, duration);
+        _countedActive = false;
+        var log = server.AccessLog;
         if (!log.IsEnabled || _scope is null) return;
-        var duration = _connection.Server.Time.GetElapsedTime(_startTimestamp);
-        log.Log(new AccessLogEntry(_scope, _status, _sentHeaders, _bodyBytes, duration, _startTime));
+        log.Log(new AccessLogEntry(_scope, _status, _sentHeaders, _bodyBytes, duration ?? TimeSpan.Zero, _startTime));
     }
 }

@@ -68,6 +68,10 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Configuration.TlsOptions",
         "Hyper.Core.Configuration.WebSocketLimits",
         // The host.
+        // Metrics (docs/metrics.md): the instruments a host shares with its middleware and exporters.
+        "Hyper.Core.Diagnostics.HyperMetrics",
+        "Hyper.Core.Diagnostics.StatsdExporter",
+        "Hyper.Core.Diagnostics.StatsdTarget",
         "Hyper.Core.Hosting.CoreModule",
         "Hyper.Core.Hosting.HyperServer",
         "Hyper.Core.Hosting.LifespanFailureException",
@@ -83,6 +87,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Http.Huffman.HuffmanDecodingReason",
         "Hyper.Core.Http.Huffman.HuffmanEncoder",
         // The access log contract and the one built from options.
+        "Hyper.Core.Logging.AppendOnlyFile",
         "Hyper.Core.Logging.AccessLog",
         "Hyper.Core.Logging.AccessLogEntry",
         "Hyper.Core.Logging.DisabledAccessLog",
