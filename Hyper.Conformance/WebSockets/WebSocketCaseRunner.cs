@@ -61,10 +61,18 @@ public sealed class WebSocketCaseRunner(Func<IWebSocketCaseTransport> connect)
                                 (payload.Length < 64 && opcode == ClientFrame.Text ? $" \"{Encoding.UTF8.GetString(payload)}\"" : ""));
                         break;
                     case WebSocketStep.ExpectPong pong:
-                        var frame = await frames.NextAsync(budget.Token);
-                        observed.Add(frame?.ToString() ?? "end of stream");
-                        if (frame is not { Opcode: ClientFrame.Pong } || !frame.Payload.AsSpan().SequenceEqual(pong.Payload))
-                            return Fail($"expected a Pong with the Ping's {pong.Payload.Length}-byte payload");
+                        var earlier = 0;
+                        while (true)
+                        {
+                            var frame = await frames.NextAsync(budget.Token);
+                            observed.Add(frame?.ToString() ?? "end of stream");
+                            if (frame is { Opcode: ClientFrame.Pong } && frame.Payload.AsSpan().SequenceEqual(pong.Payload)) break;
+                            while (earlier < pong.MayPrecede.Count && frame is { Opcode: ClientFrame.Pong }
+                                   && !frame.Payload.AsSpan().SequenceEqual(pong.MayPrecede[earlier])) earlier++;
+                            if (frame is not { Opcode: ClientFrame.Pong } || earlier == pong.MayPrecede.Count)
+                                return Fail($"expected a Pong with the Ping's {pong.Payload.Length}-byte payload");
+                            earlier++;
+                        }
                         break;
                 }
             }
@@ -79,6 +87,11 @@ public sealed class WebSocketCaseRunner(Func<IWebSocketCaseTransport> connect)
                 await transport.SendAsync(ClientFrame.Build(ClientFrame.Close, ClientFrame.ClosePayload(1000)), budget.Token);
             var close = await frames.NextAsync(budget.Token);
             observed.Add(close?.ToString() ?? "end of stream");
+            while (@case.Expected is WebSocketExpectation.Replies { MessagesMayPrecede: true } && close is { IsControl: false })
+            {
+                close = await frames.NextAsync(budget.Token);
+                observed.Add(close?.ToString() ?? "end of stream");
+            }
             if (close is null) return Fail("the connection ended without a Close frame");
             if (close.Opcode != ClientFrame.Close) return Fail($"expected a Close, got {close}");
             if (close.CloseCode != expectedCode) return Fail($"expected Close {expectedCode}, got {close.CloseCode}");

@@ -13,7 +13,11 @@ public abstract record WebSocketExpectation
     /// The client has closed in the steps; the server's next frame is its Close reply with this code (1005: an empty
     /// Close), then the end of the connection (§5.5.1, §7.1.1: the server closes the TCP connection first).
     /// </summary>
-    public sealed record Replies(int Code) : WebSocketExpectation;
+    /// <param name="MessagesMayPrecede">
+    /// Data frames may come before the reply: an echo the application had already started, or did not, since a
+    /// server should answer a Close "as soon as practical" but may first finish a message (§5.5.1).
+    /// </param>
+    public sealed record Replies(int Code, bool MessagesMayPrecede = false) : WebSocketExpectation;
 
     /// <summary>
     /// The connection is still healthy after the steps: the runner sends Close 1000 and the server must answer with

@@ -12,6 +12,12 @@ public abstract record WebSocketStep
     /// <summary>The next message from the server is exactly this (frames joined, inflated when compressed).</summary>
     public sealed record ExpectMessage(int Opcode, byte[] Payload) : WebSocketStep;
 
-    /// <summary>The next frame from the server is a Pong with exactly this payload (RFC 6455 §5.5.3).</summary>
-    public sealed record ExpectPong(byte[] Payload) : WebSocketStep;
+    /// <summary>
+    /// The next frame from the server is a Pong with exactly this payload (RFC 6455 §5.5.3). Pongs to earlier Pings
+    /// listed in <see cref="MayPrecede"/> may come first, in order: a server may answer only the latest Ping.
+    /// </summary>
+    public sealed record ExpectPong(byte[] Payload) : WebSocketStep
+    {
+        public IReadOnlyList<byte[]> MayPrecede { get; init; } = [];
+    }
 }
