@@ -16,12 +16,16 @@ public static class ChatApp
     public const int MaxLineLength = 4000;
 
     private static readonly byte[] Page = ReadPage();
-    private static readonly ChatRoom Room = new();
+    private static readonly AsgiApplication Default = Create(new ChatRoom());
 
-    public static ValueTask App(AsgiScope scope, AsgiReceive receive, AsgiSend send) => scope switch
+    /// <summary>The ASGI entry point: one room for the whole process.</summary>
+    public static ValueTask App(AsgiScope scope, AsgiReceive receive, AsgiSend send) => Default(scope, receive, send);
+
+    /// <summary>The chat application over <paramref name="room"/> (tests give each server its own).</summary>
+    public static AsgiApplication Create(ChatRoom room) => (scope, receive, send) => scope switch
     {
         HttpScope http => Http(http, send),
-        WebSocketScope ws => WebSocket(ws, receive, send),
+        WebSocketScope ws => WebSocket(room, ws, receive, send),
         _ => ValueTask.CompletedTask,
     };
 
@@ -37,7 +41,7 @@ public static class ChatApp
         await send(new HttpResponseBody(body));
     }
 
-    private static async ValueTask WebSocket(WebSocketScope scope, AsgiReceive receive, AsgiSend send)
+    private static async ValueTask WebSocket(ChatRoom room, WebSocketScope scope, AsgiReceive receive, AsgiSend send)
     {
         if (await receive() is not WebSocketConnect) return;
         if (scope.Path != "/chat")
@@ -46,10 +50,10 @@ public static class ChatApp
             return;
         }
         await send(WebSocketAccept.Plain);
-        var member = Room.Join();
+        var member = room.Join();
         member.Outbox.Writer.TryWrite(Line("server", $"welcome {member.Name} ({scope.HttpVersion switch { "2" => "HTTP/2", "3" => "HTTP/3", _ => "HTTP/1.1" }})"));
         // Started on this flow without Task.Run: on the single-thread-loop backend it stays on the connection's loop.
-        var pump = PumpAsync(member, send);
+        var pump = PumpAsync(room, member, send);
         try
         {
             while (await receive() is WebSocketReceive message)
@@ -64,18 +68,18 @@ public static class ChatApp
                     await send(new WebSocketClose(1009, "line too long"));
                     break;
                 }
-                Room.Broadcast(Line(member.Name, text));
+                room.Broadcast(Line(member.Name, text));
             }
         }
         finally
         {
-            Room.Leave(member);
+            room.Leave(member);
             await pump;
         }
     }
 
     /// <summary>Sends the member's outbox in order until it is completed (the member left) or the client is gone.</summary>
-    private static async Task PumpAsync(ChatRoom.Member member, AsgiSend send)
+    private static async Task PumpAsync(ChatRoom room, ChatRoom.Member member, AsgiSend send)
     {
         try
         {
@@ -88,7 +92,7 @@ public static class ChatApp
         }
         finally
         {
-            Room.Leave(member);
+            room.Leave(member);
         }
     }
 
