@@ -53,7 +53,7 @@ public sealed class ServerContext
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>Open WebSocket sessions against <c>websocket_max_connections</c>.</summary>
-    public Hyper.Core.Streams.WebSocketAdmission WebSocketAdmission { get; }
+    internal Hyper.Core.Streams.WebSocketAdmission WebSocketAdmission { get; }
 
     public void CountRequest() => Interlocked.Increment(ref _requestCount);
 

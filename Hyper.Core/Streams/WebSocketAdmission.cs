@@ -5,7 +5,7 @@ namespace Hyper.Core.Streams;
 /// A WebSocket outlives its request and holds memory for as long as the peer likes, so an upgrade flood is bounded
 /// here, before the handshake is accepted, rather than only by <c>max_connections</c> (which HTTP/2 multiplexes past).
 /// </summary>
-public sealed class WebSocketAdmission(int? limit)
+internal sealed class WebSocketAdmission(int? limit)
 {
     private int _open;
 
