@@ -59,12 +59,20 @@ public sealed record WebSocketLimits
     [OptionKey("websocket_send_buffer", Flag = "websocket-send-buffer", Help = "WebSocket: bytes of outgoing message queued at a time before send() waits")]
     public int SendBuffer { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Open WebSockets allowed at once (per worker); an upgrade beyond it is answered 503 before the handshake is
+    /// accepted. Null: no cap beyond <c>max_connections</c>.
+    /// </summary>
+    [OptionKey("websocket_max_connections", Flag = "websocket-max-connections", Help = "WebSocket: open WebSockets allowed at once per worker (more: 503); unset = no cap")]
+    public int? MaxConnections { get; init; }
+
     /// <summary>Checks every value; throws <see cref="OptionsValidationException"/> naming the first wrong key.</summary>
     public WebSocketLimits Validate()
     {
         // A message is handed to the application as one array.
         if (MaxMessageSize <= 0 || MaxMessageSize > Array.MaxLength)
             throw new OptionsValidationException("websocket_max_message_size", $"must be between 1 and {Array.MaxLength}, got {MaxMessageSize}");
+        if (MaxConnections is < 1) throw new OptionsValidationException("websocket_max_connections", $"must be at least 1 (or unset), got {MaxConnections}");
         if (SendBuffer < 1024) throw new OptionsValidationException("websocket_send_buffer", $"must be at least 1024, got {SendBuffer}");
         if (MaxEmptyFragments < 0) throw new OptionsValidationException("websocket_max_empty_fragments", $"must be 0 or more, got {MaxEmptyFragments}");
         if (PingInterval is { } ping && ping <= TimeSpan.Zero)

@@ -24,6 +24,7 @@ public sealed class ServerContext
         Time = time;
         DateHeader = new DateHeaderCache(time);
         ServerNames = options.ServerNames.Select(n => System.Text.Encoding.ASCII.GetBytes(n)).ToArray();
+        WebSocketAdmission = new Hyper.Core.Streams.WebSocketAdmission(options.WebSockets.MaxConnections);
     }
 
     public HyperOptions Options { get; }
@@ -53,6 +54,9 @@ public sealed class ServerContext
 
     /// <summary>HTTP requests started on this server (read by a worker process for <c>max_requests</c>).</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Open WebSocket sessions against <c>websocket_max_connections</c>.</summary>
+    internal Hyper.Core.Streams.WebSocketAdmission WebSocketAdmission { get; }
 
     public void CountRequest() => Interlocked.Increment(ref _requestCount);
 

@@ -3,6 +3,7 @@ using System.Net;
 using Hyper.Core.Application;
 using Hyper.Core.Concurrency;
 using Hyper.Core.Configuration;
+using Hyper.Core.Hosting;
 using Hyper.Core.Protocols;
 using Hyper.Core.WebSockets;
 using Microsoft.Extensions.Logging;
@@ -178,6 +179,34 @@ internal sealed partial class WebSocketStream : IStreamHandler
             return;
         }
 
+        if (!server.WebSocketAdmission.TryEnter())
+        {
+            // websocket_max_connections: refused before the upgrade, so the client can retry later (RFC 9110 §15.6.4).
+            server.Logger.LogWarning("Refused a WebSocket from {Remote}: {Open} open, websocket_max_connections reached", _connection.Info.Remote,
+                server.WebSocketAdmission.Open);
+            await _turn.WaitAsync();
+            try
+            {
+                await RespondAsync(503, "Too many WebSockets", []);
+            }
+            finally
+            {
+                _turn.Release();
+            }
+            return;
+        }
+        try
+        {
+            await RunAdmittedAsync(server);
+        }
+        finally
+        {
+            server.WebSocketAdmission.Leave();
+        }
+    }
+
+    private async Task RunAdmittedAsync(ServerContext server)
+    {
         var application = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (CallbackGuard.Register(server.Stopping, static s => ((WebSocketStream)s!).OnShutdown(), this))
         {

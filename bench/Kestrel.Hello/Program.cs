@@ -75,6 +75,39 @@ app.MapGet("/_bench/gc", (HttpContext context) =>
     return Write(context, "text/plain; charset=utf-8", collected);
 });
 
+// /ws: the WebSocket echo of samples/Hello (text back as text, binary as binary), for bench/websocket.sh. A message is
+// gathered whole before it is echoed, as Hyper hands its application whole messages.
+app.UseWebSockets();
+app.Map("/ws", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = 400;
+        return;
+    }
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[16 * 1024];
+    var message = new MemoryStream();
+    while (true)
+    {
+        var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+        {
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            return;
+        }
+        if (result.EndOfMessage && message.Length == 0)
+        {
+            await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, true, CancellationToken.None);
+            continue;
+        }
+        message.Write(buffer, 0, result.Count);
+        if (!result.EndOfMessage) continue;
+        await socket.SendAsync(message.GetBuffer().AsMemory(0, (int)message.Length), result.MessageType, true, CancellationToken.None);
+        message.SetLength(0);
+    }
+});
+
 app.Run();
 
 // Plain byte writes rather than Results.Text: the Hyper side sends fixed bytes, so Kestrel does the same.

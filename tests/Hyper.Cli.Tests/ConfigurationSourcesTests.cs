@@ -141,6 +141,7 @@ public class ConfigurationSourcesTests
             websocket_server_max_window_bits = 12
             websocket_allowed_origins = ["https://a.example"]
             websocket_send_buffer = 32768
+            websocket_max_connections = 500
             """);
 
         var ws = Bind(new ConfigurationSources().AddFile(file)).WebSockets;
@@ -153,6 +154,7 @@ public class ConfigurationSourcesTests
         ws.ServerMaxWindowBits.Should().Be(12);
         ws.AllowedOrigins.Should().Equal("https://a.example");
         ws.SendBuffer.Should().Be(32768);
+        ws.MaxConnections.Should().Be(500);
     }
 
     [Fact]
@@ -183,6 +185,7 @@ public class ConfigurationSourcesTests
 
     [Theory]
     [InlineData("HYPER_WEBSOCKET_SEND_BUFFER", "10", "websocket_send_buffer")]
+    [InlineData("HYPER_WEBSOCKET_MAX_CONNECTIONS", "0", "websocket_max_connections")]
     [InlineData("HYPER_WEBSOCKET_MAX_MESSAGE_SIZE", "0", "websocket_max_message_size")]
     [InlineData("HYPER_WEBSOCKET_PONG_TIMEOUT", "0", "websocket_pong_timeout")]
     [InlineData("HYPER_WEBSOCKET_ALLOWED_ORIGINS", "example.com", "websocket_allowed_origins")]

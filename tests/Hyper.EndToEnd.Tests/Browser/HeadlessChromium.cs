@@ -93,7 +93,7 @@ public static class HeadlessChromium
     }
 
     // Chromium is a tree (browser, zygote, renderer, utility processes): end the whole tree of the one started here.
-    private static void KillTree(Process process)
+    internal static void KillTree(Process process)
     {
         try
         {
@@ -106,7 +106,7 @@ public static class HeadlessChromium
     }
 
     // Chromium's helpers can still be closing files in the profile for a moment after the browser exits.
-    private static void DeleteProfile(string profile)
+    internal static void DeleteProfile(string profile)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
