@@ -33,8 +33,8 @@ public sealed partial class Http3Connection : IQuicStreamProtocol
     private readonly QpackEncoder _encoder = new();
     private readonly Http3FrameReaderOptions _readerOptions;
     private readonly Http3RequestFieldCollector _collector = new();
-    private readonly Http3TokenBucket _resets;
-    private readonly Http3TokenBucket _glitches;
+    private readonly TokenBucket _resets;
+    private readonly TokenBucket _glitches;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
 
     private bool _started;
@@ -56,8 +56,8 @@ public sealed partial class Http3Connection : IQuicStreamProtocol
         });
         // A HEADERS payload is an encoded section, never longer than the decoded one from a sane encoder (docs/http3.md).
         _readerOptions = new Http3FrameReaderOptions { MaxHeadersPayload = options.MaxFieldSectionSize, MaxSettingsPayload = options.MaxSettingsPayload };
-        _resets = new Http3TokenBucket(options.ResetBurst, options.ResetRate);
-        _glitches = new Http3TokenBucket(options.GlitchBurst, options.GlitchRate);
+        _resets = new TokenBucket(options.ResetBurst, options.ResetRate);
+        _glitches = new TokenBucket(options.GlitchBurst, options.GlitchRate);
     }
 
     public ConnectionInfo Info => _info;

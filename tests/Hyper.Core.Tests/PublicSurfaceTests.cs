@@ -126,6 +126,7 @@ public sealed class PublicSurfaceTests
         "Hyper.Core.Protocols.StreamAborted",
         "Hyper.Core.Protocols.StreamCompleted",
         "Hyper.Core.Protocols.StreamWritable",
+        "Hyper.Core.Protocols.TokenBucket",
         // The stream seam (docs/architecture.md, Adding a kind of stream): another assembly's stream kind (the ASP.NET
         // Core adapter, issue #14) is a factory and a handler that talk to their connection through IStreamConnection.
         "Hyper.Core.Streams.IStreamConnection",

@@ -1,13 +1,12 @@
-using Hyper.Core.Protocols;
-
-namespace Hyper.Http2;
+namespace Hyper.Core.Protocols;
 
 /// <summary>
 /// A token bucket (nghttp2's <c>nghttp2_ratelim</c>): <see cref="Burst"/> tokens, refilled at <see cref="Rate"/> per
 /// second. Each suspicious or reply-demanding frame takes one; an empty bucket means the peer is flooding.
-/// Time comes in as <c>now</c> (<see cref="MonotonicTime"/> ticks), so the bucket stays sans-IO.
+/// Time comes in as <c>now</c> (<see cref="MonotonicTime"/> ticks), so the bucket stays sans-IO. Shared by the HTTP/2
+/// and HTTP/3 flood defences.
 /// </summary>
-internal sealed class TokenBucket(int burst, int rate)
+public sealed class TokenBucket(int burst, int rate)
 {
     private double _tokens = burst;
     private long _updatedAt = long.MinValue;
