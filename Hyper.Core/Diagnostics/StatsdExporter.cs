@@ -65,7 +65,21 @@ public sealed class StatsdExporter : IAsyncDisposable
         if (startSending) StartSending();
     }
 
-    internal void StartSending() => _sending ??= Task.Run(SendLoopAsync);
+    internal void StartSending() => _sending ??= Task.Run(SendOrLogAsync);
+
+    // The exporter's task is awaited only at shutdown: a bug in batching or formatting is logged when it happens, and
+    // ends the metrics, not the shutdown that awaits the task.
+    private async Task SendOrLogAsync()
+    {
+        try
+        {
+            await SendLoopAsync();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The StatsD exporter failed; no more metrics are sent to {Host}:{Port}", _target.Host, _target.Port);
+        }
+    }
 
     /// <summary>Samples dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
